@@ -1,0 +1,68 @@
+import { z } from 'zod'
+import { httpUrl, positiveInt } from '../config/common.js'
+
+const ray = z.strictObject({
+  target: z.literal('ray'),
+  address: httpUrl,
+  entrypoint: z.string().min(1),
+  working_dir: z.string().optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  num_gpus: z.number().min(0).optional(),
+  token_env: z.string().optional(),
+  timeout_s: positiveInt.default(6 * 3600),
+})
+const kubernetes = z.strictObject({
+  target: z.literal('kubernetes'),
+  namespace: z.string().default('default'),
+  image: z.string().min(1),
+  command: z.array(z.string()).min(1),
+  env: z.record(z.string(), z.string()).optional(),
+  gpus: z.int().min(0).default(0),
+  backoff_limit: z.int().min(0).default(0),
+  timeout_s: positiveInt.default(6 * 3600),
+})
+const workflow = z.strictObject({
+  target: z.literal('workflow'),
+  workflow: z.string().min(1),
+  ref: z.string().optional(),
+  inputs: z.record(z.string(), z.string()).optional(),
+  timeout_s: positiveInt.default(6 * 3600),
+})
+const webhook = z.strictObject({
+  target: z.literal('webhook'),
+  url: httpUrl,
+  secret_env: z.string().min(1),
+  status_url: httpUrl.optional(),
+  timeout_s: positiveInt.default(6 * 3600),
+})
+
+export const jobTargetSchema = z.discriminatedUnion('target', [ray, kubernetes, workflow, webhook])
+export type JobTarget = z.infer<typeof jobTargetSchema>
+
+export const mlflowSchema = z.strictObject({
+  tracking_uri: httpUrl,
+  experiment: z.string().default('llmops'),
+  model: z.string().optional(),
+  alias: z.string().default('champion'),
+})
+
+export const deploySchema = z.strictObject({
+  environments: z.record(
+    z.string().regex(/^[a-z0-9-]{1,40}$/),
+    z.strictObject({
+      job: jobTargetSchema,
+      url: httpUrl.optional().describe('environment_url of the deployment.'),
+      production: z.boolean().optional(),
+      transient: z.boolean().optional(),
+      smoke: z.strictObject({ suite: z.string(), provider: z.string() }).optional(),
+      required_contexts: z.array(z.string()).default([]),
+    }),
+  ),
+})
+
+export const onMergeSchema = z.strictObject({
+  paths: z.array(z.string()).optional(),
+  labels: z.array(z.string()).optional(),
+  finetune: z.boolean().default(false),
+  deploy: z.array(z.string()).optional(),
+})

@@ -1,0 +1,40 @@
+import { retry } from '@octokit/plugin-retry'
+import { throttling } from '@octokit/plugin-throttling'
+import { Octokit } from '@octokit/rest'
+import type { Logger } from '../core/logger.js'
+import { ConfigurationError } from '../errors.js'
+import { VERSION } from '../version.js'
+
+const RetryingOctokit = Octokit.plugin(retry, throttling)
+export type GitHubClient = InstanceType<typeof RetryingOctokit>
+
+/**
+ * The one Octokit client: retries 5xx and 429 (plugin-retry), and follows GitHub's rate-limit rules
+ * (plugin-throttling): a primary limit is retried once when the wait is under a minute, a secondary
+ * limit at most twice.
+ */
+export function createGitHubClient(
+  env: Readonly<Record<string, string | undefined>>,
+  logger: Logger,
+  options: { fetch?: typeof fetch; retryAfterBaseMs?: number } = {},
+): GitHubClient {
+  const token = env.GITHUB_TOKEN ?? env.GH_TOKEN
+  if (!token) throw new ConfigurationError('GITHUB_TOKEN is not set: pass github-token to the action or export GITHUB_TOKEN.')
+  return new RetryingOctokit({
+    auth: token,
+    baseUrl: (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/$/, ''),
+    userAgent: `llmops-action/${VERSION}`,
+    request: options.fetch ? { fetch: options.fetch } : {},
+    log: { debug: () => {}, info: () => {}, warn: (m: string) => logger.warn(m), error: (m: string) => logger.error(m) },
+    throttle: {
+      onRateLimit: (retryAfter: number, opts: { method: string; url: string }, _o: unknown, retryCount: number) => {
+        logger.warn(`GitHub rate limit on ${opts.method} ${opts.url}; retry after ${retryAfter}s`)
+        return retryCount < 1 && retryAfter < 60
+      },
+      onSecondaryRateLimit: (retryAfter: number, opts: { method: string; url: string }, _o: unknown, retryCount: number) => {
+        logger.warn(`GitHub secondary rate limit on ${opts.method} ${opts.url}; retry after ${retryAfter}s`)
+        return retryCount < 2
+      },
+    },
+  })
+}

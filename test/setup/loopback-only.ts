@@ -1,0 +1,3 @@
+import { guardNetwork } from './guard-network.js'
+
+guardNetwork('loopback')
