@@ -22,7 +22,11 @@ export function parseCommandArgs<const O extends Options>(
 }
 
 /** Parses an integer flag, or throws a UsageError naming the flag. */
-export function intFlag(name: string, value: string | undefined, { min = 0 } = {}): number | undefined {
+export function intFlag(
+  name: string,
+  value: string | undefined,
+  { min = 0 } = {},
+): number | undefined {
   if (value === undefined) return undefined
   if (!/^-?\d+$/.test(value) || Number(value) < min) {
     throw new UsageError(`--${name} must be an integer >= ${min}, got '${value}'`)
@@ -34,6 +38,7 @@ export function intFlag(name: string, value: string | undefined, { min = 0 } = {
 export function numberFlag(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined
   const n = Number(value)
-  if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got '${value}'`)
+  if (value.trim() === '' || !Number.isFinite(n))
+    throw new UsageError(`--${name} must be a number, got '${value}'`)
   return n
 }

@@ -51,8 +51,13 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
   }
   const command = findCommand(first)
   if (!command) {
-    const guess = didYouMean(first, commands.map((c) => c.name))
-    logger.error(`unknown command '${first}'.${guess ? ` Did you mean '${guess}'?` : ''} Run 'llmops --help' for the list.`)
+    const guess = didYouMean(
+      first,
+      commands.map((c) => c.name),
+    )
+    logger.error(
+      `unknown command '${first}'.${guess ? ` Did you mean '${guess}'?` : ''} Run 'llmops --help' for the list.`,
+    )
     return ExitCode.usage
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -78,7 +83,8 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     } else {
       logger.error(getErrorMessage(error))
     }
-    if (deps.env.LLMOPS_DEBUG === '1' && error instanceof Error && error.stack) logger.debug(error.stack)
+    if (deps.env.LLMOPS_DEBUG === '1' && error instanceof Error && error.stack)
+      logger.debug(error.stack)
     return exitCodeOf(error)
   }
 }

@@ -9,7 +9,9 @@ export function notAvailable(name: string, summary: string, usage: string, issue
     usage,
     run() {
       return Promise.reject(
-        new UsageError(`llmops ${name} is not available yet in this version (tracked in issue #${issue}).`),
+        new UsageError(
+          `llmops ${name} is not available yet in this version (tracked in issue #${issue}).`,
+        ),
       )
     },
   }

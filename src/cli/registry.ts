@@ -2,6 +2,7 @@ import type { Command } from './command.js'
 import { benchCommand } from '../bench/command.js'
 import { serveCommand } from '../bench/serve-command.js'
 import { commandCommand } from '../chatops/command.js'
+import { validateCommand } from '../config/validate-command.js'
 import { demoCommand } from '../demo/command.js'
 import { deployCommand } from '../dispatch/deploy-command.js'
 import { finetuneCommand } from '../dispatch/finetune-command.js'
@@ -25,6 +26,7 @@ export const commands: readonly Command[] = [
   deployCommand,
   finetuneCommand,
   serveCommand,
+  validateCommand,
   demoCommand,
 ]
 
