@@ -1,6 +1,5 @@
 import type { Command } from './command.js'
 import { benchCommand } from '../bench/command.js'
-import { serveCommand } from '../bench/serve-command.js'
 import { commandCommand } from '../chatops/command.js'
 import { validateCommand } from '../config/validate-command.js'
 import { demoCommand } from '../demo/command.js'
@@ -12,6 +11,8 @@ import { gateCommand } from '../gate/command.js'
 import { scoreCommand } from '../metrics/score-command.js'
 import { reportCommand } from '../report/command.js'
 import { safetyCommand } from '../safety/command.js'
+import { serveCommand } from '../serve/command.js'
+import { simCommand } from '../sim/command.js'
 
 /** Every command of the CLI, in the order `--help` lists them. Each command's logic lives in its feature folder. */
 export const commands: readonly Command[] = [
@@ -28,6 +29,7 @@ export const commands: readonly Command[] = [
   serveCommand,
   validateCommand,
   demoCommand,
+  simCommand,
 ]
 
 export function findCommand(name: string): Command | undefined {
