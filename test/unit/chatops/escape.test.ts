@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest'
+import { escapeUserText } from '../../../src/chatops/escape.js'
+
+describe('escapeUserText', () => {
+  it.each([
+    ['plain', 'plain'],
+    ['@octocat', '@&#8203;octocat'],
+    ['<!-- llmops-bot:v1 kind=eval -->', '&lt;\\!\\-\\- llmops\\-bot:v1 kind=eval \\-\\-&gt;'],
+    ['<img src=x onerror=alert(1)>', '&lt;img src=x onerror=alert\\(1\\)&gt;'],
+    ['`code` *bold* [link](u)', '\\`code\\` \\*bold\\* \\[link\\]\\(u\\)'],
+    ['two\nlines', 'two lines'],
+    ['bidi\u202eevil', 'bidievil'],
+    ['a&b', 'a&amp;b'],
+  ])('%j', (input, expected) => {
+    expect(escapeUserText(input)).toBe(expected)
+  })
+
+  it('cuts long text and marks the cut', () => {
+    expect(escapeUserText('x'.repeat(100), 10)).toBe(`${'x'.repeat(10)}…`)
+  })
+
+  it('never leaves a raw < or an unescaped @', () => {
+    const out = escapeUserText('<<@a>> @@b')
+    expect(out).not.toMatch(/<|@(?!&#8203;)/)
+  })
+})
