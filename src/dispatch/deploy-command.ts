@@ -1,9 +1,147 @@
-import { notAvailable } from '../cli/not-available.js'
+import { createHash } from 'node:crypto'
+import { parseCommandArgs } from '../cli/args.js'
+import type { Command, CommandContext } from '../cli/command.js'
+import { loadConfig, type LoadedConfig } from '../config/load.js'
+import { ConfigurationError, ExitCode, UsageError } from '../errors.js'
+import { deploy, type DeployOutcome, type DeployPorts } from './deploy.js'
+import { driverFor } from './finetune-command.js'
+import { followJob } from './job.js'
+import { MlflowClient } from './mlflow.js'
+import { githubDeploymentRecorder } from './github-recorder.js'
 
-/** `llmops deploy`: Deploy a commit (GitHub Deployment, MLflow alias), smoke-evaluate, roll back on failure. */
-export const deployCommand = notAvailable(
-  'deploy',
-  'Deploy a commit (GitHub Deployment, MLflow alias), smoke-evaluate, roll back on failure',
-  'llmops deploy --environment E --sha S [--mlflow-uri URL --model NAME --version V --alias A] [--no-github]',
-  8,
-)
+/** The deploy outcome as Markdown for the job summary and the comments. */
+export function outcomeMarkdown(env: string, sha: string, outcome: DeployOutcome): string {
+  const icon = { success: '✅', failure: '❌', error: '⚠️' }[outcome.status]
+  const rows = outcome.steps.map(
+    (s) =>
+      `| ${s.ok ? '✅' : '❌'} | ${s.name} | ${s.detail.replaceAll('|', '\\|').replaceAll('\n', ' ')} |`,
+  )
+  return [
+    `### ${icon} Deploy of \`${sha.slice(0, 12)}\` to ${env}: ${outcome.status}${outcome.rolledBack ? ' (rolled back)' : ''}`,
+    '',
+    '| | step | detail |',
+    '|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n')
+}
+
+async function ports(
+  ctx: CommandContext,
+  values: Record<string, string | boolean | undefined>,
+  loaded: LoadedConfig | undefined,
+  sha: string,
+): Promise<DeployPorts> {
+  const environment = values.environment as string
+  const envConfig = loaded?.config.deploy?.environments[environment]
+  const result: DeployPorts = { logger: ctx.logger }
+  const mlflowUri =
+    (values['mlflow-uri'] as string | undefined) ?? loaded?.config.mlflow?.tracking_uri
+  if (mlflowUri) {
+    const token = ctx.env.MLFLOW_TRACKING_TOKEN
+    result.mlflow = new MlflowClient(mlflowUri, token ? { token } : {})
+  }
+  if (envConfig?.job) {
+    const repo = ctx.env.GITHUB_REPOSITORY ?? 'local'
+    const configHash = createHash('sha256')
+      .update(loaded?.text ?? '')
+      .digest('hex')
+    const driver = driverFor(
+      envConfig.job,
+      { repo, sha, configHash: `deploy-${environment}-${configHash}` },
+      ctx.env,
+      { LLMOPS_ENVIRONMENT: environment },
+    )
+    result.runJob = async () => {
+      const { id } = await driver.submit(ctx.signal)
+      return followJob(driver, id, {
+        timeoutMs: envConfig.job.timeout_s * 1000,
+        logger: ctx.logger,
+        signal: ctx.signal,
+      })
+    }
+  }
+  if (!values['no-github']) {
+    if (!ctx.env.GITHUB_TOKEN) {
+      throw new ConfigurationError(
+        'GITHUB_TOKEN is not set: pass github-token to the action, export GITHUB_TOKEN, or use --no-github to skip the Deployment record.',
+      )
+    }
+    result.github = await githubDeploymentRecorder(ctx.env, ctx.logger)
+  }
+  return result
+}
+
+/** `llmops deploy`: deploy an exact commit, smoke-evaluate it, roll back on failure. */
+export const deployCommand: Command = {
+  name: 'deploy',
+  summary:
+    'Deploy a commit (GitHub Deployment, MLflow alias), smoke-evaluate, roll back on failure',
+  usage:
+    'llmops deploy --environment E --sha S [--config F] [--mlflow-uri URL --model NAME --version V --alias A] [--environment-url URL] [--no-github]',
+  async run(ctx) {
+    const { values } = parseCommandArgs(this, ctx.argv, {
+      environment: { type: 'string' },
+      sha: { type: 'string' },
+      config: { type: 'string' },
+      'mlflow-uri': { type: 'string' },
+      model: { type: 'string' },
+      version: { type: 'string' },
+      alias: { type: 'string' },
+      'environment-url': { type: 'string' },
+      'no-github': { type: 'boolean' },
+    })
+    if (!values.environment || !/^[a-z0-9-]{1,40}$/.test(values.environment)) {
+      throw new UsageError(
+        `--environment must match ^[a-z0-9-]{1,40}$ (got '${values.environment ?? ''}')`,
+      )
+    }
+    if (!values.sha || !/^[0-9a-f]{40}$/.test(values.sha))
+      throw new UsageError(`--sha must be a 40-hex commit SHA (got '${values.sha ?? ''}')`)
+    const loaded = values.config ? await loadConfig(values.config, ctx.env, ctx.cwd) : undefined
+    const envConfig = loaded?.config.deploy?.environments[values.environment]
+    if (loaded?.config.deploy && !envConfig) {
+      throw new ConfigurationError(
+        `environment '${values.environment}' is not configured under deploy.environments (configured: ${Object.keys(loaded.config.deploy.environments).join(', ')})`,
+      )
+    }
+    const model = values.model ?? loaded?.config.mlflow?.model
+    if ((model === undefined) !== (values.version === undefined))
+      throw new UsageError('--model and --version go together')
+    const runUrl =
+      ctx.env.GITHUB_RUN_ID && ctx.env.GITHUB_REPOSITORY
+        ? `${ctx.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${ctx.env.GITHUB_REPOSITORY}/actions/runs/${ctx.env.GITHUB_RUN_ID}`
+        : undefined
+    const envUrl = values['environment-url'] ?? envConfig?.url
+    const outcome = await deploy(
+      {
+        environment: values.environment,
+        sha: values.sha,
+        ...(model !== undefined && values.version !== undefined
+          ? { model, version: values.version }
+          : {}),
+        alias: values.alias ?? loaded?.config.mlflow?.alias ?? 'champion',
+        requiredContexts: envConfig?.required_contexts ?? [],
+        ...(envUrl ? { environmentUrl: envUrl } : {}),
+        ...(runUrl ? { logUrl: runUrl } : {}),
+        ...(envConfig?.production !== undefined ? { production: envConfig.production } : {}),
+        ...(envConfig?.transient !== undefined ? { transient: envConfig.transient } : {}),
+      },
+      await ports(ctx, values, loaded, values.sha),
+    )
+    ctx.stdout.write(`${outcome.status}${outcome.rolledBack ? ' (rolled back)' : ''}\n`)
+    return {
+      exitCode:
+        outcome.status === 'success'
+          ? ExitCode.ok
+          : outcome.status === 'failure'
+            ? ExitCode.gateFail
+            : ExitCode.infrastructure,
+      outputs: {
+        'deployment-id': outcome.deploymentId === undefined ? '' : String(outcome.deploymentId),
+        status: outcome.status,
+      },
+      summary: outcomeMarkdown(values.environment, values.sha, outcome),
+    }
+  },
+}

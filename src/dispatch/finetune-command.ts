@@ -1,9 +1,145 @@
-import { notAvailable } from '../cli/not-available.js'
+import { createHash } from 'node:crypto'
+import { intFlag, parseCommandArgs } from '../cli/args.js'
+import type { Command } from '../cli/command.js'
+import { loadConfig } from '../config/load.js'
+import { UsageError } from '../errors.js'
+import type { JobTarget } from './config-schema.js'
+import { followJob, type JobDriver } from './job.js'
+import { rayDriver, raySubmissionId } from './ray.js'
 
-/** `llmops finetune`: Dispatch a fine-tune job (Ray, Kubernetes, workflow, webhook) and follow it to the end. */
-export const finetuneCommand = notAvailable(
-  'finetune',
-  'Dispatch a fine-tune job (Ray, Kubernetes, workflow, webhook) and follow it to the end',
-  'llmops finetune --target ray --address URL --entrypoint CMD [--timeout S]',
-  8,
-)
+const STATUS_WORD = {
+  succeeded: 'SUCCEEDED',
+  failed: 'FAILED',
+  stopped: 'STOPPED',
+  pending: 'PENDING',
+  running: 'RUNNING',
+} as const
+
+/** Parses repeated `--env KEY=VALUE` flags; keys must be environment variable names. */
+export function parseEnvFlags(values: string[] | undefined): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const v of values ?? []) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(v)
+    if (!m)
+      throw new UsageError(
+        `--env expects KEY=VALUE with KEY an environment variable name, got '${v}'`,
+      )
+    env[m[1]!] = m[2]!
+  }
+  return env
+}
+
+/** Builds the driver for a configured or flag-given target. */
+export function driverFor(
+  target: JobTarget,
+  ids: { repo: string; sha: string; configHash: string },
+  env: Readonly<Record<string, string | undefined>>,
+  extraEnv: Record<string, string>,
+): JobDriver {
+  switch (target.target) {
+    case 'ray': {
+      const token = target.token_env ? env[target.token_env] : env.RAY_AUTH_TOKEN
+      return rayDriver(
+        target.address,
+        {
+          entrypoint: target.entrypoint,
+          submissionId: raySubmissionId(ids.repo, ids.sha, ids.configHash),
+          envVars: { ...target.env, ...extraEnv, LLMOPS_SHA: ids.sha, LLMOPS_REPOSITORY: ids.repo },
+          ...(target.working_dir ? { workingDir: target.working_dir } : {}),
+          ...(target.num_gpus !== undefined ? { numGpus: target.num_gpus } : {}),
+          metadata: {
+            'llmops.repository': ids.repo,
+            'llmops.sha': ids.sha,
+            'llmops.config': ids.configHash,
+          },
+        },
+        token ? { token } : {},
+      )
+    }
+    default:
+      throw new UsageError(
+        `finetune target '${target.target}' is not available yet in this version (tracked in issue #8)`,
+      )
+  }
+}
+
+/** `llmops finetune`: submit the fine-tune job, follow it to a terminal state, exit 0 only on SUCCEEDED. */
+export const finetuneCommand: Command = {
+  name: 'finetune',
+  summary: 'Dispatch a fine-tune job (Ray, Kubernetes, workflow, webhook) and follow it to the end',
+  usage:
+    'llmops finetune [--config F] [--target ray --address URL --entrypoint CMD] [--env KEY=VALUE ...] [--num-gpus N] [--sha S] [--timeout S] [--poll S]',
+  async run(ctx) {
+    const { values } = parseCommandArgs(this, ctx.argv, {
+      config: { type: 'string' },
+      target: { type: 'string' },
+      address: { type: 'string' },
+      entrypoint: { type: 'string' },
+      env: { type: 'string', multiple: true },
+      'num-gpus': { type: 'string' },
+      sha: { type: 'string' },
+      timeout: { type: 'string' },
+      poll: { type: 'string' },
+    })
+    let target: JobTarget
+    let configHash: string
+    if (values.target !== undefined || values.config === undefined) {
+      if (values.target !== 'ray')
+        throw new UsageError(
+          `--target must be 'ray' when no --config is given (got '${values.target ?? ''}')`,
+        )
+      if (!values.address || !values.entrypoint)
+        throw new UsageError('--target ray needs --address URL and --entrypoint CMD')
+      const gpus = intFlag('num-gpus', values['num-gpus'])
+      target = {
+        target: 'ray',
+        address: values.address,
+        entrypoint: values.entrypoint,
+        timeout_s: intFlag('timeout', values.timeout, { min: 1 }) ?? 6 * 3600,
+        ...(gpus !== undefined ? { num_gpus: gpus } : {}),
+      }
+      configHash = createHash('sha256').update(values.entrypoint).digest('hex')
+    } else {
+      const loaded = await loadConfig(values.config, ctx.env, ctx.cwd)
+      if (!loaded.config.finetune)
+        throw new UsageError(`${values.config} has no 'finetune' section`)
+      target = loaded.config.finetune
+      configHash = createHash('sha256').update(loaded.text).digest('hex')
+    }
+    const sha = values.sha ?? ctx.env.GITHUB_SHA ?? 'local'
+    if (sha !== 'local' && !/^[0-9a-f]{40}$/.test(sha))
+      throw new UsageError(`--sha must be a 40-hex commit SHA, got '${sha}'`)
+    const repo = ctx.env.GITHUB_REPOSITORY ?? 'local'
+    const driver = driverFor(target, { repo, sha, configHash }, ctx.env, parseEnvFlags(values.env))
+    const timeoutS = intFlag('timeout', values.timeout, { min: 1 }) ?? target.timeout_s
+    const { id, resumed } = await driver.submit(ctx.signal)
+    ctx.logger.info(
+      `${driver.target} job ${id} ${resumed ? 'already submitted: following it' : 'submitted'}`,
+    )
+    const result = await followJob(driver, id, {
+      timeoutMs: timeoutS * 1000,
+      pollMs: (intFlag('poll', values.poll, { min: 1 }) ?? 10) * 1000,
+      logger: ctx.logger,
+      signal: ctx.signal,
+    })
+    const word = STATUS_WORD[result.state.phase]
+    const note = result.timedOut
+      ? ` (timed out after ${timeoutS} s)`
+      : result.cancelled
+        ? ' (cancelled)'
+        : ''
+    ctx.stdout.write(`${word}${note}\n`)
+    const summary = [
+      `### Fine-tune job \`${id}\` on ${driver.target}: ${word}${note}`,
+      result.state.message ? `\n${result.state.message}\n` : '',
+      result.logTail
+        ? `\n<details><summary>Log tail</summary>\n\n\`\`\`text\n${result.logTail.replaceAll('```', '`\u200b``')}\n\`\`\`\n</details>\n`
+        : '',
+    ].join('')
+    return {
+      exitCode: result.state.phase === 'succeeded' ? 0 : 1,
+      outputs: { 'job-id': id, status: word },
+      summary,
+    }
+  },
+}
