@@ -26,7 +26,11 @@ export interface CaseMetric {
 export interface ModelMetric {
   kind: 'model'
   name: string
-  score(input: CaseInput, judge: ModelClient, signal?: AbortSignal): Promise<Record<string, MetricValue>>
+  score(
+    input: CaseInput,
+    judge: ModelClient,
+    signal?: AbortSignal,
+  ): Promise<Record<string, MetricValue>>
 }
 
 /** A metric over the whole suite that is not a mean of case scores (corpus BLEU, chrF, perplexity). */

@@ -1,0 +1,55 @@
+import { codePoints, pyCollapseSpaces } from './text/python-str.js'
+
+/** sacreBLEU tokenizers we implement (the language-specific ones need MeCab or other models). */
+export type BleuTokenizer = '13a' | 'intl' | 'none' | 'char'
+
+export const BLEU_TOKENIZERS: readonly BleuTokenizer[] = ['13a', 'intl', 'none', 'char']
+
+// sacrebleu/tokenizers/tokenizer_re.py: ASCII classes only (no \d), in this order.
+const RE_13A: readonly [RegExp, string][] = [
+  [/([{-~[-` -&(-+:-@/])/g, ' $1 '],
+  [/([^0-9])([.,])/g, '$1 $2 '],
+  [/([.,])([^0-9])/g, ' $1 $2'],
+  [/([0-9])(-)/g, '$1 $2 '],
+]
+
+// sacrebleu/tokenizers/tokenizer_intl.py (mteval-v14 international tokenization).
+const RE_INTL: readonly [RegExp, string][] = [
+  [/(\P{N})(\p{P})/gu, '$1 $2 '],
+  [/(\p{P})(\P{N})/gu, ' $1 $2'],
+  [/(\p{S})/gu, ' $1 '],
+]
+
+function tokenize13a(line: string): string {
+  let s = line.replaceAll('<skipped>', '').replaceAll('-\n', '').replaceAll('\n', ' ')
+  if (s.includes('&')) {
+    s = s
+      .replaceAll('&quot;', '"')
+      .replaceAll('&amp;', '&')
+      .replaceAll('&lt;', '<')
+      .replaceAll('&gt;', '>')
+  }
+  s = ` ${s} `
+  for (const [re, repl] of RE_13A) s = s.replace(re, repl)
+  return pyCollapseSpaces(s)
+}
+
+function tokenizeIntl(line: string): string {
+  let s = line
+  for (const [re, repl] of RE_INTL) s = s.replace(re, repl)
+  return pyCollapseSpaces(s)
+}
+
+/** Applies one sacreBLEU tokenizer to an already right-stripped (and optionally lower-cased) line. */
+export function bleuTokenize(line: string, tokenizer: BleuTokenizer): string {
+  switch (tokenizer) {
+    case '13a':
+      return tokenize13a(line)
+    case 'intl':
+      return tokenizeIntl(line)
+    case 'char':
+      return codePoints(line).join(' ')
+    case 'none':
+      return line
+  }
+}

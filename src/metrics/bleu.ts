@@ -1,0 +1,247 @@
+import { bleuTokenize, type BleuTokenizer } from './bleu-tokenizers.js'
+import { pyRstrip, pySplit } from './text/python-str.js'
+import { SACREBLEU_VERSION } from './reference-versions.js'
+
+/** Smoothing methods of sacreBLEU's BLEU. */
+export type BleuSmoothing = 'exp' | 'floor' | 'add-k' | 'none'
+
+/** Options of sacreBLEU's `BLEU(...)`; defaults are those of `corpus_bleu` (sentence level turns effective order on). */
+export interface BleuOptions {
+  tokenize?: BleuTokenizer
+  lowercase?: boolean
+  smoothMethod?: BleuSmoothing
+  /** floor: default 0.1; add-k: default 1. */
+  smoothValue?: number | undefined
+  maxNgramOrder?: number
+  effectiveOrder?: boolean
+}
+
+/** A BLEU score with its components, as sacreBLEU's `BLEUScore` reports them. */
+export interface BleuResult {
+  /** 0-100. */
+  score: number
+  counts: number[]
+  totals: number[]
+  precisions: number[]
+  bp: number
+  sys_len: number
+  ref_len: number
+}
+
+const SMOOTH_DEFAULTS: Record<BleuSmoothing, number | null> = {
+  none: null,
+  floor: 0.1,
+  'add-k': 1,
+  exp: null,
+}
+
+interface Resolved {
+  tokenize: BleuTokenizer
+  lowercase: boolean
+  smoothMethod: BleuSmoothing
+  smoothValue?: number | undefined
+  maxNgramOrder: number
+  effectiveOrder: boolean
+}
+
+function resolve(o: BleuOptions, effectiveDefault: boolean): Resolved {
+  return {
+    tokenize: o.tokenize ?? '13a',
+    lowercase: o.lowercase ?? false,
+    smoothMethod: o.smoothMethod ?? 'exp',
+    smoothValue: o.smoothValue,
+    maxNgramOrder: o.maxNgramOrder ?? 4,
+    effectiveOrder: o.effectiveOrder ?? effectiveDefault,
+  }
+}
+
+const myLog = (p: number): number => (p === 0 ? -9999999999 : Math.log(p))
+
+/**
+ * `BLEU.compute_bleu` from sufficient statistics (sacrebleu/metrics/bleu.py). Mutates nothing:
+ * with add-k the returned counts are the smoothed ones, as upstream reports them.
+ */
+export function computeBleu(
+  correctIn: readonly number[],
+  totalIn: readonly number[],
+  sysLen: number,
+  refLen: number,
+  options: {
+    smoothMethod?: BleuSmoothing
+    smoothValue?: number
+    effectiveOrder?: boolean
+    maxNgramOrder?: number
+  } = {},
+): BleuResult {
+  const smoothMethod = options.smoothMethod ?? 'none'
+  const smoothValue = options.smoothValue ?? SMOOTH_DEFAULTS[smoothMethod] ?? 0
+  const maxOrder = options.maxNgramOrder ?? 4
+  const correct = [...correctIn]
+  const total = [...totalIn]
+  let bp = 1.0
+  if (sysLen < refLen) bp = sysLen > 0 ? Math.exp(1 - refLen / sysLen) : 0.0
+  const precisions = new Array<number>(maxOrder).fill(0)
+  const result = (score: number): BleuResult => ({
+    score,
+    counts: correct,
+    totals: total,
+    precisions,
+    bp,
+    sys_len: sysLen,
+    ref_len: refLen,
+  })
+  if (!correct.some((c) => c !== 0)) return result(0.0)
+  let smoothMteval = 1.0
+  let effOrder = maxOrder
+  for (let n = 1; n <= maxOrder; n++) {
+    if (smoothMethod === 'add-k' && n > 1) {
+      correct[n - 1] = (correct[n - 1] ?? 0) + smoothValue
+      total[n - 1] = (total[n - 1] ?? 0) + smoothValue
+    }
+    const t = total[n - 1] ?? 0
+    const c = correct[n - 1] ?? 0
+    if (t === 0) break
+    if (options.effectiveOrder) effOrder = n
+    if (c === 0) {
+      if (smoothMethod === 'exp') {
+        smoothMteval *= 2
+        precisions[n - 1] = 100 / (smoothMteval * t)
+      } else if (smoothMethod === 'floor') {
+        precisions[n - 1] = (100 * smoothValue) / t
+      }
+    } else {
+      precisions[n - 1] = (100 * c) / t
+    }
+  }
+  let sum = 0
+  for (let i = 0; i < effOrder; i++) sum += myLog(precisions[i] ?? 0)
+  return result(bp * Math.exp(sum / effOrder))
+}
+
+/** Word n-grams of orders 1..max, keyed by order and tokens. */
+function ngramCounts(tokens: readonly string[], maxOrder: number): Map<string, number> {
+  const counts = new Map<string, number>()
+  for (let n = 1; n <= maxOrder; n++) {
+    for (let i = 0; i + n <= tokens.length; i++) {
+      // Prefixing the order and joining with a separator that cannot occur inside a token (tokens
+      // come from whitespace splitting, and U+0020 is whitespace) keeps keys unambiguous.
+      const key = `${n} ${tokens.slice(i, i + n).join(' ')}`
+      counts.set(key, (counts.get(key) ?? 0) + 1)
+    }
+  }
+  return counts
+}
+
+function preprocess(s: string, o: Resolved): string {
+  return bleuTokenize(pyRstrip(o.lowercase ? s.toLowerCase() : s), o.tokenize)
+}
+
+function closestRefLen(hypLen: number, refLens: readonly number[]): number {
+  let closestDiff = -1
+  let closestLen = -1
+  for (const len of refLens) {
+    const diff = Math.abs(hypLen - len)
+    if (closestDiff === -1 || diff < closestDiff) {
+      closestDiff = diff
+      closestLen = len
+    } else if (diff === closestDiff && len < closestLen) {
+      closestLen = len
+    }
+  }
+  return closestLen
+}
+
+/** Sufficient statistics of one segment: `[hyp_len, ref_len, correct_1..N, total_1..N]`. */
+export function bleuSegmentStats(
+  hypothesis: string,
+  references: readonly string[],
+  options: BleuOptions = {},
+): number[] {
+  const o = resolve(options, false)
+  const N = o.maxNgramOrder
+  if (references.length === 0) throw new Error('BLEU needs at least one reference per segment')
+  let refNgrams: Map<string, number> | undefined
+  const refLens: number[] = []
+  for (const ref of references) {
+    const tokens = pySplit(preprocess(ref, o))
+    refLens.push(tokens.length)
+    const counts = ngramCounts(tokens, N)
+    if (refNgrams === undefined) refNgrams = counts
+    else for (const [k, c] of counts) refNgrams.set(k, Math.max(refNgrams.get(k) ?? 0, c))
+  }
+  const hypTokens = pySplit(preprocess(hypothesis, o))
+  const correct = new Array<number>(N).fill(0)
+  const total = new Array<number>(N).fill(0)
+  for (const [k, c] of ngramCounts(hypTokens, N)) {
+    const n = Number(k.slice(0, k.indexOf(' '))) - 1
+    total[n] = (total[n] ?? 0) + c
+    const r = refNgrams?.get(k)
+    if (r !== undefined) correct[n] = (correct[n] ?? 0) + Math.min(c, r)
+  }
+  return [hypTokens.length, closestRefLen(hypTokens.length, refLens), ...correct, ...total]
+}
+
+function fromStats(stats: readonly number[], o: Resolved): BleuResult {
+  const N = o.maxNgramOrder
+  return computeBleu(stats.slice(2, 2 + N), stats.slice(2 + N), stats[0] ?? 0, stats[1] ?? 0, {
+    smoothMethod: o.smoothMethod,
+    ...(o.smoothValue !== undefined ? { smoothValue: o.smoothValue } : {}),
+    effectiveOrder: o.effectiveOrder,
+    maxNgramOrder: N,
+  })
+}
+
+/**
+ * `sacrebleu.sentence_bleu(hypothesis, references)`: effective order on unless told otherwise.
+ * 0-100 scale.
+ */
+export function sentenceBleu(
+  hypothesis: string,
+  references: readonly string[],
+  options: BleuOptions = {},
+): BleuResult {
+  const o = resolve(options, true)
+  return fromStats(bleuSegmentStats(hypothesis, references, o), o)
+}
+
+/**
+ * `sacrebleu.corpus_bleu(hypotheses, [refs_stream_1, ...])` given per-segment reference lists
+ * (a variable number per segment is allowed, like `None` entries upstream). One score from the
+ * summed statistics, not a mean of sentence scores. Effective order off unless told otherwise.
+ */
+export function corpusBleu(
+  hypotheses: readonly string[],
+  references: readonly (readonly string[])[],
+  options: BleuOptions = {},
+): BleuResult {
+  const o = resolve(options, false)
+  const N = o.maxNgramOrder
+  const sum = new Array<number>(2 + 2 * N).fill(0)
+  hypotheses.forEach((hyp, i) => {
+    const stats = bleuSegmentStats(hyp, references[i] ?? [], o)
+    for (let k = 0; k < sum.length; k++) sum[k] = (sum[k] ?? 0) + (stats[k] ?? 0)
+  })
+  return fromStats(sum, o)
+}
+
+/** The sacreBLEU-style signature of a BLEU configuration, e.g. `nrefs:1|case:mixed|eff:yes|tok:13a|smooth:exp|version:2.6.0`. */
+export function bleuSignature(
+  options: BleuOptions,
+  sentence: boolean,
+  nrefs: number | 'var' = 1,
+): string {
+  const o = resolve(options, sentence)
+  const smoothDefault = SMOOTH_DEFAULTS[o.smoothMethod]
+  const smooth =
+    smoothDefault === null
+      ? o.smoothMethod
+      : `${o.smoothMethod}[${(o.smoothValue ?? smoothDefault).toFixed(2)}]`
+  return [
+    `nrefs:${nrefs}`,
+    `case:${o.lowercase ? 'lc' : 'mixed'}`,
+    `eff:${o.effectiveOrder ? 'yes' : 'no'}`,
+    `tok:${o.tokenize}`,
+    `smooth:${smooth}`,
+    `version:${SACREBLEU_VERSION}`,
+  ].join('|')
+}
