@@ -1,9 +1,133 @@
-import { notAvailable } from '../cli/not-available.js'
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import type { Command, CommandContext, CommandResult } from '../cli/command.js'
+import { parseCommandArgs } from '../cli/args.js'
+import { loadConfig } from '../config/load.js'
+import type { Config } from '../config/schema.js'
+import { ConfigurationError, ExitCode, UsageError } from '../errors.js'
+import { createGitHubClient } from '../github/client.js'
+import { catalogFromConfig } from './catalog.js'
+import { githubPort } from './github-port.js'
+import { parseComment } from './grammar.js'
+import { handleComment, type Outcome } from './handle-comment.js'
+import type { ChatopsGitHub } from './port.js'
+import { classifyEvent, type CommentTrigger } from './trigger.js'
 
-/** `llmops command`: Handle a PR comment command (/eval, /benchmark, /deploy, /finetune, /help). */
-export const commandCommand = notAvailable(
-  'command',
-  'Handle a PR comment command (/eval, /benchmark, /deploy, /finetune, /help)',
-  'llmops command --event F',
-  7,
-)
+const USAGE =
+  'llmops command [--event F] [--event-name issue_comment|pull_request_review_comment] [--config F]'
+const DEFAULT_CONFIG = '.github/llmops.yml'
+
+/** Makes the GitHub port for a trigger; tests replace it. */
+export type PortFactory = (ctx: CommandContext, trigger: CommentTrigger) => ChatopsGitHub
+
+const defaultPort: PortFactory = (ctx, trigger) => {
+  const selfLogin = ctx.env.LLMOPS_BOT_LOGIN
+  return githubPort(
+    createGitHubClient(ctx.env, ctx.logger),
+    { owner: trigger.repo.owner, name: trigger.repo.name },
+    selfLogin ? { selfLogin } : {},
+  )
+}
+
+async function readEvent(file: string): Promise<unknown> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch {
+    throw new UsageError(`llmops command: cannot read the event payload ${file}`)
+  }
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    throw new UsageError(`llmops command: the event payload ${file} is not JSON`)
+  }
+}
+
+function inferEventName(payload: unknown): string {
+  const p = payload as { issue?: unknown; pull_request?: unknown; comment?: unknown } | null
+  if (p?.comment && p.issue) return 'issue_comment'
+  if (p?.comment && p.pull_request) return 'pull_request_review_comment'
+  return 'unknown'
+}
+
+async function loadOptionalConfig(ctx: CommandContext, file: string): Promise<Config | undefined> {
+  try {
+    return (await loadConfig(file, ctx.env, ctx.cwd)).config
+  } catch (error) {
+    // A missing file means the defaults, which are the strictest settings; a broken file is an error.
+    if (error instanceof ConfigurationError && /configuration file not found/.test(error.message)) {
+      ctx.logger.info(`${file} not found: using the default command rules`)
+      return undefined
+    }
+    throw error
+  }
+}
+
+function result(outcome: Outcome): CommandResult {
+  return {
+    exitCode: outcome.exitCode,
+    outputs: {
+      command: outcome.command ?? '',
+      sha: outcome.sha ?? '',
+      dispatched: String(outcome.status === 'dispatched'),
+    },
+    summary: `### llmops command\n\n${outcome.status}${outcome.command ? ` \`/${outcome.command}\`` : ''}${outcome.sha ? ` on \`${outcome.sha}\`` : ''}${outcome.runUrl ? ` · [run](${outcome.runUrl})` : ''}\n`,
+  }
+}
+
+/** Builds `llmops command`; the port factory is injectable so tests can run it without a network. */
+export function createCommandCommand(makePort: PortFactory = defaultPort): Command {
+  return {
+    name: 'command',
+    summary: 'Handle a PR comment command (/eval, /benchmark, /deploy, /finetune, /help)',
+    usage: USAGE,
+    async run(ctx) {
+      const { values } = parseCommandArgs({ name: 'command', usage: USAGE }, ctx.argv, {
+        event: { type: 'string' },
+        'event-name': { type: 'string' },
+        config: { type: 'string' },
+      })
+      const eventFile = values.event ?? ctx.env.GITHUB_EVENT_PATH
+      if (!eventFile)
+        throw new UsageError(
+          `llmops command: pass --event F or set GITHUB_EVENT_PATH\nusage: ${USAGE}`,
+        )
+      const payload = await readEvent(path.resolve(ctx.cwd, eventFile))
+      const eventName = values['event-name'] ?? ctx.env.GITHUB_EVENT_NAME ?? inferEventName(payload)
+      const decision = classifyEvent(eventName, payload, ctx.env.LLMOPS_BOT_LOGIN)
+      if (!decision.handle) {
+        ctx.logger.info(`nothing to do: ${decision.reason}`)
+        return result({ status: 'ignored', reason: decision.reason, exitCode: ExitCode.ok })
+      }
+      const { trigger } = decision
+      const expectedRepo = ctx.env.GITHUB_REPOSITORY
+      if (expectedRepo && expectedRepo.toLowerCase() !== trigger.repo.fullName.toLowerCase()) {
+        throw new UsageError(
+          `llmops command: the event is for ${trigger.repo.fullName} but GITHUB_REPOSITORY is ${expectedRepo}`,
+        )
+      }
+      if (parseComment(trigger.body).length === 0) {
+        ctx.logger.info('nothing to do: no command in the comment')
+        return result({
+          status: 'ignored',
+          reason: 'no command in the comment',
+          exitCode: ExitCode.ok,
+        })
+      }
+      const config = await loadOptionalConfig(ctx, values.config ?? DEFAULT_CONFIG)
+      const outcome = await handleComment(
+        {
+          github: makePort(ctx, trigger),
+          logger: ctx.logger,
+          serverUrl: (ctx.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/$/, ''),
+        },
+        trigger,
+        catalogFromConfig(config),
+      )
+      return result(outcome)
+    },
+  }
+}
+
+/** `llmops command`: handle a PR comment command (/eval, /benchmark, /deploy, /finetune, /help). */
+export const commandCommand = createCommandCommand()

@@ -117,7 +117,10 @@ export function visibleCommandLines(body: string): { line: number; text: string 
   return out
 }
 
-/** Splits the rest of a command line into tokens; quotes group, backslash escapes inside double quotes. */
+/**
+ * Splits the rest of a command line into tokens. Quotes group; inside double quotes `\"` and `\\` are
+ * the only escapes (any other backslash stays, so `\n` never turns into something else).
+ */
 export function tokenize(rest: string): { tokens: string[]; error?: string } {
   const tokens: string[] = []
   let current = ''
@@ -128,7 +131,7 @@ export function tokenize(rest: string): { tokens: string[]; error?: string } {
     if (quote) {
       if (ch === quote) {
         quote = undefined
-      } else if (ch === '\\' && quote === '"' && i + 1 < rest.length) {
+      } else if (ch === '\\' && quote === '"' && (rest[i + 1] === '"' || rest[i + 1] === '\\')) {
         current += rest[++i]!
       } else {
         current += ch

@@ -54,6 +54,7 @@ describe('tokenize', () => {
     ['  a   b  ', ['a', 'b']],
     [' key="two words"', ['key=two words']],
     [" key='single \\ quoted'", ['key=single \\ quoted']],
+    [' key="a\\nb"', ['key=a\\nb']],
     [' key="esc \\" quote"', ['key=esc " quote']],
     [' key="back\\\\slash"', ['key=back\\slash']],
     [' ""', ['']],
