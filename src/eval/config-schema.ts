@@ -29,7 +29,12 @@ export type GenerationConfig = z.infer<typeof generationSchema>
 /** A metric: a bare name (`rougeL`) or a one-key object with its options (`{ contains: "{{ x }}" }`). */
 export const metricSpecSchema = z.union([
   z.string().min(1),
-  z.record(z.string(), z.unknown()).refine((o) => Object.keys(o).length === 1, 'a metric object has exactly one key: the metric name'),
+  z
+    .record(z.string(), z.unknown())
+    .refine(
+      (o) => Object.keys(o).length === 1,
+      'a metric object has exactly one key: the metric name',
+    ),
 ])
 export type MetricSpec = z.infer<typeof metricSpecSchema>
 
@@ -42,13 +47,20 @@ export const suiteSchema = z.strictObject({
   name,
   description: z.string().optional(),
   task: z.enum(['generate', 'multiple_choice', 'perplexity']).default('generate'),
-  dataset: z.string().min(1).optional().describe('JSONL, CSV or JSON file, relative to the config file.'),
+  dataset: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('JSONL, CSV or JSON file, relative to the config file.'),
   cases: z.array(z.record(z.string(), z.unknown())).optional(),
   system: z.string().optional(),
   prompt: z.string().optional().describe('Jinja template of the user message.'),
   messages: z.array(messageSchema).optional(),
   few_shot: z.array(z.record(z.string(), z.unknown())).optional(),
-  reference: z.string().optional().describe('Jinja template or field name of the reference answer(s).'),
+  reference: z
+    .string()
+    .optional()
+    .describe('Jinja template or field name of the reference answer(s).'),
   choices: z.string().optional().describe('Field holding the choices (multiple_choice).'),
   gold: z.string().optional().describe('Field holding the gold index or answer (multiple_choice).'),
   id: z.string().optional().describe('Field holding a stable case id; a content hash otherwise.'),
@@ -57,5 +69,17 @@ export const suiteSchema = z.strictObject({
   providers: z.array(name).optional(),
   tags: z.array(z.string()).optional(),
   samples: z.int().min(0).max(20).optional().describe('Extra sampled answers (SelfCheckGPT).'),
+  judge: name
+    .optional()
+    .describe('Provider that model metrics (judges, SelfCheckGPT) call; default `judge`.'),
+  stream: z.boolean().optional().describe('Request answers over SSE (generate task).'),
+  target_delimiter: z
+    .string()
+    .optional()
+    .describe('multiple_choice: text between the question and each choice (default " ").'),
+  fewshot_delimiter: z
+    .string()
+    .optional()
+    .describe('multiple_choice: text between few-shot examples (default "\\n\\n").'),
 })
 export type SuiteConfig = z.infer<typeof suiteSchema>

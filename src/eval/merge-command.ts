@@ -1,9 +1,51 @@
-import { notAvailable } from '../cli/not-available.js'
+import path from 'node:path'
+import { parseCommandArgs } from '../cli/args.js'
+import type { Command, CommandContext, CommandResult } from '../cli/command.js'
+import { ExitCode, UsageError } from '../errors.js'
+import { defaultMetricResolver } from './default-metric-resolver.js'
+import { mergeOutputs } from './merge.js'
+import type { MetricResolver } from './metric-resolution.js'
 
-/** `llmops merge`: Merge the outputs of sharded eval runs. */
-export const mergeCommand = notAvailable(
-  'merge',
-  'Merge the outputs of sharded eval runs',
-  'llmops merge D1 D2 ... --out D',
-  3,
-)
+const usage = 'llmops merge D1 D2 ... --out D'
+
+/** Runs `llmops merge` (tests may pass their own metric resolver for corpus metrics). */
+export async function runMergeCommand(
+  ctx: CommandContext,
+  resolve: MetricResolver = defaultMetricResolver,
+): Promise<CommandResult> {
+  const { values, positionals } = parseCommandArgs(
+    { name: 'merge', usage },
+    ctx.argv,
+    { out: { type: 'string' } },
+    { allowPositionals: true },
+  )
+  if (!values.out) throw new UsageError(`llmops merge: --out is required\nusage: ${usage}`)
+  if (positionals.length === 0)
+    throw new UsageError(`llmops merge: name at least one shard directory\nusage: ${usage}`)
+  const outDir = path.resolve(ctx.cwd, values.out)
+  const summary = await mergeOutputs(
+    positionals.map((d) => path.resolve(ctx.cwd, d)),
+    outDir,
+    resolve,
+    ctx.logger,
+  )
+  ctx.logger.info(
+    `merge: ${positionals.length} shard(s), ${summary.totals.cases} cases, ${summary.totals.errors} errors → ${values.out}`,
+  )
+  return {
+    exitCode: ExitCode.ok,
+    outputs: {
+      'results-dir': outDir,
+      cases: String(summary.totals.cases),
+      errors: String(summary.totals.errors),
+    },
+  }
+}
+
+/** `llmops merge`: merge the outputs of sharded eval runs. */
+export const mergeCommand: Command = {
+  name: 'merge',
+  summary: 'Merge the outputs of sharded eval runs',
+  usage,
+  run: (ctx) => runMergeCommand(ctx),
+}

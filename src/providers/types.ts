@@ -29,6 +29,8 @@ export interface ChatRequest {
   n?: number
   logprobs?: boolean
   top_logprobs?: number
+  /** Stream the answer over SSE (the response is assembled the same; `ttft_ms` is set). */
+  stream?: boolean
   /** Extra body fields passed through as they are (e.g. repetition_penalty). */
   extra?: Record<string, unknown>
 }
@@ -41,6 +43,8 @@ export interface ChatResponse {
   usage: Usage
   logprobs?: TokenLogprob[]
   latency_ms: number
+  /** Time to the first streamed token (streaming requests only). */
+  ttft_ms?: number
   cached: boolean
 }
 
@@ -52,6 +56,8 @@ export interface CompletionRequest {
   logprobs?: number
   echo?: boolean
   stop?: string[]
+  top_p?: number
+  stream?: boolean
   extra?: Record<string, unknown>
 }
 
@@ -64,7 +70,12 @@ export interface CompletionLogprobs {
 }
 
 export interface CompletionResponse {
-  choices: { index: number; text: string; logprobs: CompletionLogprobs | null; finish_reason: string | null }[]
+  choices: {
+    index: number
+    text: string
+    logprobs: CompletionLogprobs | null
+    finish_reason: string | null
+  }[]
   usage: Usage
   latency_ms: number
   cached: boolean
@@ -83,6 +94,18 @@ export interface ServerInfo {
 
 export interface CallOptions {
   signal?: AbortSignal
+  /** Receives each streamed text delta (streaming requests only). */
+  onDelta?: (text: string) => void
+}
+
+/** Counters a client keeps over its lifetime (reported in summary.json). */
+export interface ClientStats {
+  requests: number
+  retries: number
+  cache_hits: number
+  cache_misses: number
+  /** Requests in flight right now. */
+  in_flight: number
 }
 
 /** A client bound to one configured provider: retries, timeout, concurrency limit and cache are inside. */
@@ -94,4 +117,7 @@ export interface ModelClient {
   probe(options?: CallOptions): Promise<ServerInfo>
   /** Token ids of a text via the server's /tokenize, when it has one. */
   tokenize?(text: string, options?: CallOptions): Promise<number[]>
+  stats?(): ClientStats
+  /** Releases connections. */
+  close?(): Promise<void>
 }
