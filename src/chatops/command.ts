@@ -6,6 +6,7 @@ import { loadConfig } from '../config/load.js'
 import type { Config } from '../config/schema.js'
 import { ConfigurationError, ExitCode, UsageError } from '../errors.js'
 import { createGitHubClient } from '../github/client.js'
+import { readRunContext } from '../github/context.js'
 import { catalogFromConfig } from './catalog.js'
 import { githubPort } from './github-port.js'
 import { parseComment } from './grammar.js'
@@ -24,22 +25,26 @@ const defaultPort: PortFactory = (ctx, trigger) => {
   const selfLogin = ctx.env.LLMOPS_BOT_LOGIN
   return githubPort(
     createGitHubClient(ctx.env, ctx.logger),
-    { owner: trigger.repo.owner, name: trigger.repo.name },
-    selfLogin ? { selfLogin } : {},
+    { owner: trigger.repo.owner, repo: trigger.repo.name },
+    { logger: ctx.logger, ...(selfLogin ? { selfLogin } : {}) },
   )
 }
 
-async function readEvent(file: string): Promise<unknown> {
-  let text: string
+async function readEventText(file: string): Promise<string> {
   try {
-    text = await readFile(file, 'utf8')
+    return await readFile(file, 'utf8')
   } catch {
     throw new UsageError(`llmops command: cannot read the event payload ${file}`)
   }
+}
+
+function repositoryOf(text: string): string | undefined {
   try {
-    return JSON.parse(text) as unknown
+    const name = (JSON.parse(text) as { repository?: { full_name?: unknown } } | null)?.repository
+      ?.full_name
+    return typeof name === 'string' ? name : undefined
   } catch {
-    throw new UsageError(`llmops command: the event payload ${file} is not JSON`)
+    throw new UsageError('llmops command: the event payload is not JSON')
   }
 }
 
@@ -92,18 +97,32 @@ export function createCommandCommand(makePort: PortFactory = defaultPort): Comma
         throw new UsageError(
           `llmops command: pass --event F or set GITHUB_EVENT_PATH\nusage: ${USAGE}`,
         )
-      const payload = await readEvent(path.resolve(ctx.cwd, eventFile))
-      const eventName = values['event-name'] ?? ctx.env.GITHUB_EVENT_NAME ?? inferEventName(payload)
-      const decision = classifyEvent(eventName, payload, ctx.env.LLMOPS_BOT_LOGIN)
+      const eventPath = path.resolve(ctx.cwd, eventFile)
+      const text = await readEventText(eventPath)
+      // The run context as the action reads it; outside Actions the repository comes from the payload.
+      const fallbackRepo = repositoryOf(text)
+      const run = readRunContext(
+        {
+          ...ctx.env,
+          GITHUB_EVENT_PATH: eventPath,
+          ...(!ctx.env.GITHUB_REPOSITORY && fallbackRepo
+            ? { GITHUB_REPOSITORY: fallbackRepo }
+            : {}),
+        },
+        () => text,
+      )
+      const eventName =
+        values['event-name'] ??
+        (ctx.env.GITHUB_EVENT_NAME ? run.eventName : inferEventName(run.payload))
+      const decision = classifyEvent(eventName, run.payload, ctx.env.LLMOPS_BOT_LOGIN)
       if (!decision.handle) {
         ctx.logger.info(`nothing to do: ${decision.reason}`)
         return result({ status: 'ignored', reason: decision.reason, exitCode: ExitCode.ok })
       }
       const { trigger } = decision
-      const expectedRepo = ctx.env.GITHUB_REPOSITORY
-      if (expectedRepo && expectedRepo.toLowerCase() !== trigger.repo.fullName.toLowerCase()) {
+      if (run.repository.toLowerCase() !== trigger.repo.fullName.toLowerCase()) {
         throw new UsageError(
-          `llmops command: the event is for ${trigger.repo.fullName} but GITHUB_REPOSITORY is ${expectedRepo}`,
+          `llmops command: the event is for ${trigger.repo.fullName} but GITHUB_REPOSITORY is ${run.repository}`,
         )
       }
       if (parseComment(trigger.body).length === 0) {
@@ -119,7 +138,7 @@ export function createCommandCommand(makePort: PortFactory = defaultPort): Comma
         {
           github: makePort(ctx, trigger),
           logger: ctx.logger,
-          serverUrl: (ctx.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/$/, ''),
+          serverUrl: run.serverUrl,
         },
         trigger,
         catalogFromConfig(config),

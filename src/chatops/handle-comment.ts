@@ -38,7 +38,7 @@ export interface Outcome {
 
 /** The sticky reply key of a command: one reply per pull request and command. */
 export function replyKey(name: string): string {
-  return `command-${name}`
+  return name
 }
 
 /**

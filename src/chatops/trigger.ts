@@ -47,8 +47,8 @@ export interface CommentTrigger {
 export type TriggerDecision =
   { handle: true; trigger: CommentTrigger } | { handle: false; reason: string }
 
-/** Comments we wrote ourselves carry this hidden marker; they are never read as commands. */
-const OWN_MARKER = /<!--\s*llmops-bot/
+/** Comments we wrote ourselves carry a hidden `<!-- llmops:` marker; they are never read as commands. */
+const OWN_MARKER = /<!--\s*llmops[:-]/
 
 /** Whether the author is a bot (GitHub App, `[bot]` account, or the identity we post as). */
 export function isBot(author: { login: string; type: string }, selfLogin?: string): boolean {

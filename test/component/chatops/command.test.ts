@@ -55,8 +55,8 @@ async function run(payload: unknown, options: { config?: string } = {}) {
   const command = createCommandCommand((_ctx, trigger) =>
     githubPort(
       doubleClient(double),
-      { owner: trigger.repo.owner, name: trigger.repo.name },
-      { selfLogin: 'github-actions[bot]' },
+      { owner: trigger.repo.owner, repo: trigger.repo.name },
+      { logger, selfLogin: 'github-actions[bot]' },
     ),
   )
   const result = await command.run({
@@ -112,7 +112,7 @@ describe('llmops command against the GitHub double', () => {
     expect(reactionsOn(event.comment.id as number)).toEqual(['eyes', 'rocket'])
     const reply = replies()
     expect(reply).toHaveLength(1)
-    expect(reply[0]!.body).toMatch(/^<!-- llmops-bot:v1 kind=command-eval pr=1 -->\n/)
+    expect(reply[0]!.body).toMatch(/^<!-- llmops:v1 kind=command key=eval -->\n/)
     expect(reply[0]!.body).toContain(HEAD)
     expect(reply[0]!.body).toContain('/actions?query=event%3Arepository_dispatch')
 

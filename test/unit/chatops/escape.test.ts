@@ -5,7 +5,7 @@ describe('escapeUserText', () => {
   it.each([
     ['plain', 'plain'],
     ['@octocat', '@&#8203;octocat'],
-    ['<!-- llmops-bot:v1 kind=eval -->', '&lt;\\!\\-\\- llmops\\-bot:v1 kind=eval \\-\\-&gt;'],
+    ['<!-- llmops:v1 kind=eval -->', '&lt;\\!\\-\\- llmops:v1 kind=eval \\-\\-&gt;'],
     ['<img src=x onerror=alert(1)>', '&lt;img src=x onerror=alert\\(1\\)&gt;'],
     ['`code` *bold* [link](u)', '\\`code\\` \\*bold\\* \\[link\\]\\(u\\)'],
     ['two\nlines', 'two lines'],

@@ -64,7 +64,7 @@ describe('handleComment: the happy path', () => {
       }),
     ])
     expect(calls.replies).toHaveLength(1)
-    expect(calls.replies[0]!.key).toBe('command-eval')
+    expect(calls.replies[0]!.key).toBe('eval')
     expect(calls.replies[0]!.body).toContain(`\`${HEAD}\``)
     expect(calls.replies[0]!.body).toContain(
       'https://github.com/o/r/actions?query=event%3Arepository_dispatch',
@@ -214,9 +214,9 @@ describe('handleComment: refusals dispatch nothing and say why', () => {
   })
 
   it('never echoes raw user text: no mention, no HTML, no marker', async () => {
-    const { calls } = await run('/eval suite=<!--llmops-bot--> provider=@octocat')
+    const { calls } = await run('/eval suite=<!--llmops:v1--> provider=@octocat')
     expect(calls.replies).toHaveLength(1)
-    expect(calls.replies[0]!.body).not.toMatch(/@octocat|<!--|llmops-bot/)
+    expect(calls.replies[0]!.body).not.toMatch(/@octocat|<!--|llmops:v1/)
     const deploy = await run('/deploy @octocat')
     expect(deploy.calls.replies[0]!.body).not.toContain('@octocat')
   })

@@ -44,7 +44,7 @@ describe('classifyEvent', () => {
     ['a Bot type', issueComment({ login: 'someapp', type: 'Bot' }), 'is a bot'],
     [
       'our own marker',
-      issueComment({ body: '<!-- llmops-bot:v1 kind=eval -->\n/eval' }),
+      issueComment({ body: '<!-- llmops:v1 kind=command key=eval -->\n/eval' }),
       'our own marker',
     ],
     ['a malformed payload', { action: 'created' }, 'not in the expected shape'],
