@@ -7,7 +7,7 @@ import { githubPort } from '../../../src/chatops/github-port.js'
 import { memoryLogger } from '../../../src/core/logger.js'
 import { startGitHubDouble, type GitHubDouble } from '../../doubles/github/server.js'
 import { doubleClient, doubleEnv } from '../../helpers/github.js'
-import { commentEvent, REPO } from './payloads.js'
+import { commentEvent, REPO, reviewCommentEvent } from './payloads.js'
 
 const HEAD = '1111111111111111111111111111111111111111'
 const FORK_HEAD = '2222222222222222222222222222222222222222'
@@ -42,7 +42,7 @@ afterEach(async () => {
   await double.close()
 })
 
-async function run(payload: unknown, options: { config?: string } = {}) {
+async function run(payload: unknown, options: { config?: string; eventName?: string } = {}) {
   const eventFile = path.join(dir, `event-${Math.random().toString(16).slice(2)}.json`)
   await writeFile(eventFile, JSON.stringify(payload))
   const argv = ['--event', eventFile]
@@ -61,7 +61,11 @@ async function run(payload: unknown, options: { config?: string } = {}) {
   )
   const result = await command.run({
     argv,
-    env: { ...doubleEnv(double), GITHUB_EVENT_NAME: 'issue_comment', GITHUB_REPOSITORY: REPO },
+    env: {
+      ...doubleEnv(double),
+      GITHUB_EVENT_NAME: options.eventName ?? 'issue_comment',
+      GITHUB_REPOSITORY: REPO,
+    },
     cwd: dir,
     stdout: process.stdout,
     logger,
@@ -252,5 +256,21 @@ describe('llmops command against the GitHub double', () => {
     expect(body).toContain('`support-qa`')
     expect(body).toContain('`staging`')
     expect(dispatchCount()).toBe(0)
+  })
+
+  it('reads a command from a review comment and replies on the conversation', async () => {
+    const event = reviewCommentEvent({
+      body: '/benchmark',
+      login: 'writer',
+      createdAt: new Date(Date.parse('2026-03-01T12:00:00Z')).toISOString(),
+    })
+    const { result } = await run(event, { eventName: 'pull_request_review_comment' })
+    expect(result.outputs).toEqual({ command: 'benchmark', sha: HEAD, dispatched: 'true' })
+    const [dispatch] = double.state.requestsFor('repos/create-dispatch-event')
+    expect(dispatch!.body).toMatchObject({
+      event_type: 'llmops-benchmark',
+      client_payload: { actor: 'writer', sha: HEAD },
+    })
+    expect(replies()[0]!.body).toContain('Started')
   })
 })

@@ -52,3 +52,26 @@ export function commentEvent(
   else payload.issue.pull_request = { url: `https://api.github.com/repos/${REPO}/pulls/${number}` }
   return payload
 }
+
+/** A `pull_request_review_comment` `created` payload from @octokit/webhooks-examples on pull request `pr`. */
+export function reviewCommentEvent(options: {
+  body: string
+  login: string
+  createdAt: string
+  pr?: number
+}) {
+  const event = (examples as { name: string; examples: Example[] }[]).find(
+    (e) => e.name === 'pull_request_review_comment',
+  )
+  const found = event?.examples.find((e) => e.action === 'created')
+  if (!found) throw new Error('no pull_request_review_comment created example')
+  const payload = structuredClone(found) as Example & { pull_request: Record<string, unknown> }
+  payload.comment = {
+    ...payload.comment,
+    body: options.body,
+    created_at: options.createdAt,
+    user: { ...(payload.comment.user as object), login: options.login, type: 'User' },
+  }
+  payload.pull_request = { ...payload.pull_request, number: options.pr ?? 1 }
+  return payload
+}
