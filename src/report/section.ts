@@ -3,7 +3,7 @@
  * when the comment would exceed GitHub's limit, sections fall back to `compact`, then to a one-line note.
  */
 export interface ReportSection {
-  id: 'quality' | 'latency' | 'safety' | 'cost' | 'provenance' | string
+  id: 'quality' | 'latency' | 'safety' | 'cost' | 'provenance' | (string & {})
   title: string
   /** Full Markdown, used in report-full.md and when it fits in the comment. */
   markdown: string
