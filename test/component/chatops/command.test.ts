@@ -113,7 +113,7 @@ describe('llmops command against the GitHub double', () => {
     })
     expect(Object.keys(body.client_payload).length).toBeLessThanOrEqual(10)
 
-    expect(reactionsOn(event.comment.id as number)).toEqual(['eyes', 'rocket'])
+    expect(reactionsOn(event.comment.id)).toEqual(['eyes', 'rocket'])
     const reply = replies()
     expect(reply).toHaveLength(1)
     expect(reply[0]!.body).toMatch(/^<!-- llmops:v1 kind=command key=eval -->\n/)
@@ -141,7 +141,7 @@ describe('llmops command against the GitHub double', () => {
     expect(result.outputs?.dispatched).toBe('false')
     expect(dispatchCount()).toBe(0)
     expect(replies()[0]!.body).toContain(reason)
-    expect(reactionsOn(event.comment.id as number)).toEqual(['eyes', 'confused'])
+    expect(reactionsOn(event.comment.id)).toEqual(['eyes', 'confused'])
   })
 
   it('a user with no access on a private repository is refused (the lookup 404s, which denies)', async () => {
@@ -203,7 +203,7 @@ describe('llmops command against the GitHub double', () => {
     const event = commentEvent(double, { body: '/eval', login: 'admin-user' })
     // The new head reaches GitHub after the comment was written.
     const newHead = '3333333333333333333333333333333333333333'
-    double.state.now = () => new Date(Date.parse(event.comment.created_at as string) + 60_000)
+    double.state.now = () => new Date(Date.parse(event.comment.created_at) + 60_000)
     double.state.seedPull({ repo: REPO, number: 1, headSha: newHead })
     double.state.seedCheckSuite(REPO, newHead)
     await run(event)
