@@ -270,11 +270,14 @@ export class MlflowClient {
       })
       return r.model_version
     } catch (error) {
-      if (
+      // MLflow 3 answers an unset alias with INVALID_PARAMETER_VALUE "... alias X not found" (400).
+      const unset =
         error instanceof MlflowError &&
-        (error.errorCode === 'RESOURCE_DOES_NOT_EXIST' || error.status === 404)
-      )
-        return undefined
+        (error.errorCode === 'RESOURCE_DOES_NOT_EXIST' ||
+          error.status === 404 ||
+          (error.errorCode === 'INVALID_PARAMETER_VALUE' &&
+            /alias .* not found/i.test(error.message)))
+      if (unset) return undefined
       throw error
     }
   }

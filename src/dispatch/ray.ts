@@ -98,8 +98,9 @@ export function rayDriver(
       )
       if (res.status === 200)
         return { id: res.body.submission_id ?? spec.submissionId, resumed: false }
-      // Ray answers 400 for a duplicate submission_id: the job exists, so follow it instead.
-      if (res.status === 400) {
+      // A duplicate submission_id is refused (400 from the job agent, passed on as 500 by Ray 2.60's
+      // head): the job with our deterministic id exists, so follow it instead of starting another.
+      if (res.status === 400 || res.status === 500) {
         const existing = await http(
           'GET',
           `${base}/api/jobs/${encodeURIComponent(spec.submissionId)}`,

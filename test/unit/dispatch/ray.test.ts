@@ -47,7 +47,10 @@ describe('rayDriver', () => {
   it('resumes following a duplicate submission instead of failing', async () => {
     const http = fakeHttp((c) =>
       c.method === 'POST'
-        ? { status: 400, body: `Job with submission_id ${spec.submissionId} already exists.` }
+        ? {
+            status: 500,
+            body: `ValueError: Job with submission_id ${spec.submissionId} already exists.`,
+          }
         : { status: 200, body: { status: 'RUNNING', submission_id: spec.submissionId } },
     )
     expect(await rayDriver('http://h:8265', spec, { http }).submit()).toEqual({
