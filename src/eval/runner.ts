@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import type { ResultRow } from '../contracts/results.js'
 import type { Metric } from '../metrics/types.js'
 import type { ProviderError } from '../providers/provider-error.js'
@@ -40,6 +41,8 @@ export async function runPlan(plan: readonly PlanItem[], deps: RunnerDeps): Prom
   const now = deps.now ?? (() => performance.now())
   const stop = new AbortController()
   const signal = AbortSignal.any([deps.signal, stop.signal])
+  // Every in-flight request listens on this signal; a pool of hundreds is expected, not a leak.
+  setMaxListeners(0, signal)
   const rows: ResultRow[] = []
   const spans = new Map<string, [number, number]>()
   let fatal: RunOutcome['fatal']

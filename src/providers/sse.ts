@@ -3,7 +3,9 @@
  * lines end in LF, CRLF or CR; an empty line ends an event; several `data:` lines join with LF;
  * comments and other fields are ignored). Stops at the OpenAI end marker `[DONE]`.
  */
-export async function* sseData(stream: AsyncIterable<Uint8Array | string>): AsyncGenerator<string> {
+export async function* sseData(
+  stream: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+): AsyncGenerator<string> {
   const decoder = new TextDecoder()
   let buffer = ''
   let data: string[] = []
