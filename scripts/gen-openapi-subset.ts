@@ -22,6 +22,7 @@ export const OPERATIONS = [
   'issues/delete-comment',
   'reactions/create-for-issue-comment',
   'reactions/list-for-issue-comment',
+  'reactions/create-for-pull-request-review-comment',
   'checks/create',
   'checks/update',
   'checks/get',

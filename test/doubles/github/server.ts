@@ -165,11 +165,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
       if (fault) return reply(renderFault(fault, state.now()))
       return reply({
         status: 200,
-        body: handleGraphql(
-          state,
-          identity,
-          (parsed ?? {}),
-        ),
+        body: handleGraphql(state, identity, parsed ?? {}),
       })
     }
 

@@ -219,6 +219,8 @@ export class GitHubState {
   readonly requests: RequestLogEntry[] = []
   readonly repos = new Map<string, RepoRecord>()
   readonly comments: CommentRecord[] = []
+  /** Pull request review comments (only reactions are served for them). */
+  readonly reviewComments: CommentRecord[] = []
   readonly checkRuns: CheckRunRecord[] = []
   readonly checkSuites: CheckSuiteRecord[] = []
   readonly statuses: StatusRecord[] = []
@@ -333,6 +335,14 @@ export class GitHubState {
       reactions: [],
     }
     this.comments.push(record)
+    return record
+  }
+
+  /** A review comment on a PR diff, for reactions on `pull_request_review_comment` commands. */
+  seedReviewComment(repo: string, pullNumber: number, body: string, user: Identity): CommentRecord {
+    const record = this.createComment(repo, pullNumber, body, user)
+    this.comments.splice(this.comments.indexOf(record), 1)
+    this.reviewComments.push(record)
     return record
   }
 

@@ -129,6 +129,26 @@ export const commentRoutes: Record<string, RouteHandler> = {
     c.reactions.push(record)
     return { status: 201, body: reactionJson(ctx, record) }
   },
+  'reactions/create-for-pull-request-review-comment': (ctx) => {
+    const id = Number(ctx.params.comment_id)
+    const c = ctx.state.reviewComments.find(
+      (x) => x.id === id && x.repo.toLowerCase() === ctx.repo.fullName.toLowerCase(),
+    )
+    if (!c) return notFound(ctx)
+    const content = String(ctx.body.content)
+    const existing = c.reactions.find(
+      (r) => r.content === content && r.user.login === ctx.identity.login,
+    )
+    if (existing) return { status: 200, body: reactionJson(ctx, existing) }
+    const record: ReactionRecord = {
+      id: ctx.state.id(),
+      content,
+      user: ctx.identity,
+      createdAt: ctx.state.timestamp(),
+    }
+    c.reactions.push(record)
+    return { status: 201, body: reactionJson(ctx, record) }
+  },
   'reactions/list-for-issue-comment': (ctx) => {
     const c = findComment(ctx)
     if (!c) return notFound(ctx)
