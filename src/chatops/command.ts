@@ -4,13 +4,13 @@ import type { Command, CommandContext, CommandResult } from '../cli/command.js'
 import { parseCommandArgs } from '../cli/args.js'
 import { loadConfig } from '../config/load.js'
 import type { Config } from '../config/schema.js'
-import { ConfigurationError, ExitCode, UsageError } from '../errors.js'
+import { ConfigurationError, ExitCode, getErrorMessage, UsageError } from '../errors.js'
 import { createGitHubClient } from '../github/client.js'
 import { readRunContext } from '../github/context.js'
 import { catalogFromConfig } from './catalog.js'
 import { githubPort } from './github-port.js'
 import { parseComment } from './grammar.js'
-import { handleComment, type Outcome } from './handle-comment.js'
+import { handleComment, replyKey, type Outcome } from './handle-comment.js'
 import type { ChatopsGitHub } from './port.js'
 import { classifyEvent, type CommentTrigger } from './trigger.js'
 
@@ -65,6 +65,23 @@ async function loadOptionalConfig(ctx: CommandContext, file: string): Promise<Co
       return undefined
     }
     throw error
+  }
+}
+
+async function reportBrokenConfig(
+  github: ChatopsGitHub,
+  trigger: CommentTrigger,
+  ctx: CommandContext,
+  runUrl: string | undefined,
+): Promise<void> {
+  const body = `The llmops configuration could not be read, so no command was run. ${
+    runUrl ? `The problems are listed in the [workflow log](${runUrl}).` : 'See the workflow log.'
+  }`
+  try {
+    await github.react({ commentId: trigger.commentId, source: trigger.source }, 'confused')
+    await github.reply(trigger.pr, replyKey('config'), body)
+  } catch (error) {
+    ctx.logger.warn(`could not report the configuration problem: ${getErrorMessage(error)}`)
   }
 }
 
@@ -133,13 +150,17 @@ export function createCommandCommand(makePort: PortFactory = defaultPort): Comma
           exitCode: ExitCode.ok,
         })
       }
-      const config = await loadOptionalConfig(ctx, values.config ?? DEFAULT_CONFIG)
+      const github = makePort(ctx, trigger)
+      let config: Config | undefined
+      try {
+        config = await loadOptionalConfig(ctx, values.config ?? DEFAULT_CONFIG)
+      } catch (error) {
+        // Say so on the pull request rather than failing silently, then fail the step (exit 2).
+        await reportBrokenConfig(github, trigger, ctx, run.runUrl)
+        throw error
+      }
       const outcome = await handleComment(
-        {
-          github: makePort(ctx, trigger),
-          logger: ctx.logger,
-          serverUrl: run.serverUrl,
-        },
+        { github, logger: ctx.logger, serverUrl: run.serverUrl },
         trigger,
         catalogFromConfig(config),
       )

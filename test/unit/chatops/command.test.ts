@@ -28,7 +28,12 @@ function payload(body: string, repo = 'o/r') {
 
 async function run(
   event: unknown,
-  options: { env?: Record<string, string>; config?: string; argv?: string[] } = {},
+  options: {
+    env?: Record<string, string>
+    config?: string
+    argv?: string[]
+    fake?: ReturnType<typeof fakeGitHub>
+  } = {},
 ) {
   const dir = await mkdtemp(path.join(tmpdir(), 'llmops-command-'))
   await writeFile(
@@ -38,7 +43,7 @@ async function run(
   if (options.config !== undefined) {
     await writeFile(path.join(dir, 'llmops.yml'), options.config)
   }
-  const fake = fakeGitHub()
+  const fake = options.fake ?? fakeGitHub()
   const triggers: CommentTrigger[] = []
   const command = createCommandCommand((_ctx, trigger) => {
     triggers.push(trigger)
@@ -106,7 +111,18 @@ describe('llmops command (CLI)', () => {
     expect(calls.permissionLookups).toEqual(['alice'])
   })
 
-  it('an invalid configuration is a configuration error (exit 2)', async () => {
+  it('an invalid configuration is a configuration error (exit 2), reported on the pull request', async () => {
+    const fake = fakeGitHub()
+    await expect(
+      run(payload('/eval'), {
+        config: 'version: 1\ncommands:\n  eval: { min_permision: admin }\n',
+        env: { GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '5' },
+        fake,
+      }),
+    ).rejects.toThrow("Did you mean 'min_permission'?")
+    expect(fake.calls.reactions).toEqual(['confused'])
+    expect(fake.calls.replies[0]!.body).toContain('https://github.com/o/r/actions/runs/5')
+    expect(fake.calls.repositoryDispatches).toEqual([])
     await expect(
       run(payload('/eval'), {
         config: 'version: 1\ncommands:\n  eval: { min_permision: admin }\n',
