@@ -7,6 +7,8 @@ export interface CommandContext {
   env: Readonly<Record<string, string | undefined>>
   cwd: string
   stdout: NodeJS.WritableStream
+  /** Standard input (commands that read it fall back to process.stdin when absent). */
+  stdin?: NodeJS.ReadableStream
   logger: Logger
   /** Aborted on SIGINT/SIGTERM; long-running commands stop cleanly and write what they have. */
   signal: AbortSignal

@@ -48,7 +48,13 @@ function measure(stem: string): number {
   let prevConsonant = true
   for (let i = 0; i < stem.length; i++) {
     const c = stem[i]
-    const consonant: boolean = isVowel(c) ? false : c === 'y' ? (i === 0 ? true : !prevConsonant) : true
+    const consonant: boolean = isVowel(c)
+      ? false
+      : c === 'y'
+        ? i === 0
+          ? true
+          : !prevConsonant
+        : true
     if (consonant && i > 0 && !prevConsonant) m++
     prevConsonant = consonant
   }
@@ -59,7 +65,13 @@ function containsVowel(stem: string): boolean {
   let prevConsonant = true
   for (let i = 0; i < stem.length; i++) {
     const c = stem[i]
-    const consonant: boolean = isVowel(c) ? false : c === 'y' ? (i === 0 ? true : !prevConsonant) : true
+    const consonant: boolean = isVowel(c)
+      ? false
+      : c === 'y'
+        ? i === 0
+          ? true
+          : !prevConsonant
+        : true
     if (!consonant) return true
     prevConsonant = consonant
   }

@@ -19,6 +19,8 @@ export interface CaseInput {
 export interface CaseMetric {
   kind: 'case'
   name: string
+  /** What exactly is computed (reference, version, options), so comparisons can refuse differing definitions. */
+  definition?: string
   score(input: CaseInput): Record<string, MetricValue>
 }
 
@@ -26,6 +28,8 @@ export interface CaseMetric {
 export interface ModelMetric {
   kind: 'model'
   name: string
+  /** What exactly is computed (reference, version, options), so comparisons can refuse differing definitions. */
+  definition?: string
   score(
     input: CaseInput,
     judge: ModelClient,
@@ -37,6 +41,8 @@ export interface ModelMetric {
 export interface CorpusMetric {
   kind: 'corpus'
   name: string
+  /** What exactly is computed (reference, version, options), so comparisons can refuse differing definitions. */
+  definition?: string
   score(inputs: CaseInput[]): Record<string, number>
 }
 

@@ -44,3 +44,10 @@ export function pyLen(s: string): number {
   for (const _ of s) n++
   return n
 }
+
+const PY_SPACE_SPLIT = new RegExp(`[${PY_SPACE_CLASS}]+`)
+
+/** Python `re.split(r"\s+", s)`: keeps the empty strings at the ends. */
+export function pyReSplitSpaces(s: string): string[] {
+  return s.split(PY_SPACE_SPLIT)
+}
