@@ -1,0 +1,11 @@
+/** The integration-tier harness: start real servers from `.venv` on 127.0.0.1 and stop them. */
+export { freePort, freePorts } from './free-port.js'
+export { startInferenceServer, readTinyModel } from './inference.js'
+export type { InferenceServer, InferenceServerOptions, TinyModelManifest } from './inference.js'
+export { startMlflow } from './mlflow.js'
+export type { MlflowServer } from './mlflow.js'
+export { integrationDir, repoRoot, tinyModelDir, venvBin } from './paths.js'
+export { startRayHead } from './ray.js'
+export type { RayHead, RayHeadOptions } from './ray.js'
+export { startServer, tail } from './start-server.js'
+export type { RunningServer, ServerAddress, StartServerOptions } from './start-server.js'
