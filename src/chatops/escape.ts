@@ -18,3 +18,14 @@ export function escapeUserText(text: string, max = 80): string {
     .replace(MARKDOWN_PUNCTUATION, (ch) => `\\${ch}`)
     .replace(/@/g, '@&#8203;')
 }
+
+/**
+ * Untrusted text as an inline code span (no Markdown or HTML inside, so no escaping is shown). Text
+ * that could end the span, open HTML or mention someone is shown as escaped plain text instead.
+ */
+export function codeSpan(text: string, max = 80): string {
+  let clean = text.replace(/[\r\n\t]+/g, ' ').replace(INVISIBLE, '')
+  if (clean.length > max) clean = `${Array.from(clean).slice(0, max).join('')}…`
+  if (/[`<>@&]/.test(clean) || clean.trim() === '') return escapeUserText(clean, max + 1)
+  return `\`${clean}\``
+}

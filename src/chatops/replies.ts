@@ -5,7 +5,7 @@ import {
   type CommandName,
   type CommandSpec,
 } from './command-specs.js'
-import { escapeUserText as esc } from './escape.js'
+import { codeSpan, escapeUserText as esc } from './escape.js'
 import type { ValidCommand } from './validate.js'
 
 // Every reply starts with text, never with `/`, so no reply can be read as a command; user text is
@@ -29,7 +29,7 @@ export function describeCommand(command: ValidCommand): string {
   if (command.positional !== undefined) parts.push(command.positional)
   for (const [key, value] of Object.entries(command.args)) parts.push(`${key}=${value}`)
   if (command.sha !== undefined) parts.push(`sha=${command.sha}`)
-  return code(esc(parts.join(' '), 200))
+  return codeSpan(parts.join(' '), 200)
 }
 
 function usageBlock(spec: CommandSpec, catalog: CommandCatalog): string {
@@ -66,7 +66,7 @@ export function unknownCommandReply(
 ): string {
   const all = (Object.keys(COMMAND_SPECS) as CommandName[]).map((n) => code(`/${n}`)).join(', ')
   return [
-    `${code(`/${esc(name, 40)}`)} is not a command I know.${suggestion ? ` Did you mean ${code(`/${suggestion}`)}?` : ''}`,
+    `${codeSpan(`/${name}`, 40)} is not a command I know.${suggestion ? ` Did you mean ${code(`/${suggestion}`)}?` : ''}`,
     '',
     `Commands: ${all}. Comment ${code('/help')} for their arguments.`,
     ...(suggestion ? ['', usageBlock(COMMAND_SPECS[suggestion as CommandName], catalog)] : []),
@@ -88,7 +88,7 @@ export function malformedReply(
 }
 
 export function multipleCommandsReply(found: { name: string; line: number }[]): string {
-  const items = found.map((f) => `${code(`/${esc(f.name, 40)}`)} (line ${f.line})`).join(', ')
+  const items = found.map((f) => `${codeSpan(`/${f.name}`, 40)} (line ${f.line})`).join(', ')
   return [
     `This comment holds ${found.length} commands: ${items}.`,
     '',
@@ -104,13 +104,13 @@ export function rejectedReply(
 ): string {
   return [
     `${describeCommand(command)} from ${esc(actor, 40)} was not run: ${esc(reason, 400)}.`,
-    ...(headSha ? ['', `Current head of the pull request: ${code(esc(headSha, 40))}.`] : []),
+    ...(headSha ? ['', `Current head of the pull request: ${codeSpan(headSha, 40)}.`] : []),
   ].join('\n')
 }
 
 export function environmentReply(command: ValidCommand, allowed: string[]): string {
   return [
-    `${describeCommand(command)} was not run: ${code(esc(command.positional ?? '', 40))} is not an environment this repository allows.`,
+    `${describeCommand(command)} was not run: ${codeSpan(command.positional ?? '', 40)} is not an environment this repository allows.`,
     '',
     `Allowed environments: ${list(allowed)} (\`commands.deploy.environments\` in the llmops configuration).`,
   ].join('\n')

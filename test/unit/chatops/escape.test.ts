@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { escapeUserText } from '../../../src/chatops/escape.js'
+import { codeSpan, escapeUserText } from '../../../src/chatops/escape.js'
 
 describe('escapeUserText', () => {
   it.each([
@@ -22,5 +22,18 @@ describe('escapeUserText', () => {
   it('never leaves a raw < or an unescaped @', () => {
     const out = escapeUserText('<<@a>> @@b')
     expect(out).not.toMatch(/<|@(?!&#8203;)/)
+  })
+})
+
+describe('codeSpan', () => {
+  it.each([
+    ['/eval suite=support-qa', '`/eval suite=support-qa`'],
+    ['/deploy staging', '`/deploy staging`'],
+    ['a`b', 'a\\`b'],
+    ['<!-- x -->', '&lt;\\!\\-\\- x \\-\\-&gt;'],
+    ['@team', '@&#8203;team'],
+    ['two\nlines', '`two lines`'],
+  ])('%j', (input, expected) => {
+    expect(codeSpan(input)).toBe(expected)
   })
 })

@@ -208,6 +208,11 @@ describe('handleComment: refusals dispatch nothing and say why', () => {
     expect(calls.reactions).toEqual(['eyes', 'confused'])
   })
 
+  it('shows validated values in code spans without escape backslashes', async () => {
+    const { calls } = await run('/eval suite=support-qa provider=cand.v2')
+    expect(calls.replies[0]!.body).toContain('`/eval suite=support-qa provider=cand.v2`')
+  })
+
   it('suggests the closest command for a typo', async () => {
     const { calls } = await run('/benchmrk')
     expect(calls.replies[0]!.body).toContain('Did you mean `/benchmark`?')
