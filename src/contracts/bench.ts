@@ -45,13 +45,13 @@ export const benchSchema = z
         .object({
           scenario: z.string(),
           load: z.string(),
-          summary: z.record(z.string(), z.union([percentilesSchema, z.number(), z.null()])),
+          summary: z.record(z.string(), z.union([percentilesSchema, z.number(), z.string(), z.null()])),
           validity: z.object({ verdict: z.enum(['valid', 'degraded', 'invalid']), reasons: z.array(z.string()) }).loose(),
         })
         .loose(),
     ),
     requests: z.array(benchRequestSchema),
-    summary: z.record(z.string(), z.union([percentilesSchema, z.number(), z.null()])),
+    summary: z.record(z.string(), z.union([percentilesSchema, z.number(), z.string(), z.null()])),
     validity: z
       .object({
         verdict: z.enum(['valid', 'degraded', 'invalid']),

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { VERSION } from '../version.js'
@@ -109,6 +110,7 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
     faults: {},
   }
   const closing = new AbortController()
+  setMaxListeners(0, closing.signal)
   const epoch = process.hrtime.bigint()
   let seq = 0
 

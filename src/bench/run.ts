@@ -1,0 +1,386 @@
+import { readFile } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
+import type { Logger } from '../core/logger.js'
+import { percentile } from '../stats/percentile.js'
+import { startSimServer } from '../sim/server.js'
+import { summarize, type RunSummary, type Slo } from './aggregate.js'
+import { arrivalOffsets } from './arrivals.js'
+import {
+  parseEndpoint,
+  probeServer,
+  requestBody,
+  type Endpoint,
+  type ServerCapabilities,
+} from './probe.js'
+import { syntheticPrompts, type Prompt } from './prompts.js'
+import type { MeasuredRequest } from './request-metrics.js'
+import type { RunMessage, WorkerReport } from './runner-core.js'
+import { nowMs } from './timeline.js'
+import type { StreamJob, TransportOptions } from './transport.js'
+import { judgeValidity, type Calibration, type Validity } from './validity.js'
+import { WorkerPool } from './worker-pool.js'
+
+/** One load point: closed loop at a concurrency, or an open-loop arrival rate. */
+export type LoadPoint =
+  { mode: 'closed'; concurrency: number } | { mode: 'open'; rate: number; burstiness: number }
+
+/** A benchmark scenario after config and flags are merged. */
+export interface ScenarioSpec {
+  name: string
+  loads: LoadPoint[]
+  requests: number
+  durationS: number | null
+  warmup: number
+  inputTokens: number
+  outputTokens: number
+  seed: number
+  slo: Slo | undefined
+  /** JSONL (`{"prompt": ...}`) or plain-text lines; synthetic prompts when absent. */
+  dataset: string | null
+}
+
+/** Settings of the whole benchmark. */
+export interface BenchOptions {
+  endpoint: Endpoint
+  timeoutMs: number
+  stallMs: number
+  workers: number | null
+  calibrate: boolean
+  maxErrorRate: number
+  logger: Logger
+  signal: AbortSignal
+}
+
+/** One measured load point. */
+export interface RunRecord {
+  scenario: string
+  load: string
+  mode: 'closed' | 'open'
+  concurrency: number | null
+  rate: number | null
+  burstiness: number | null
+  requested: number
+  warmup: number
+  input_tokens: number
+  output_tokens: number
+  slo: Slo | null
+  summary: RunSummary
+  validity: Validity
+}
+
+/** Everything a benchmark produced, before it is written as bench.json. */
+export interface BenchOutcome {
+  server: ServerCapabilities | null
+  calibration: Calibration | null
+  runs: RunRecord[]
+  requests: MeasuredRequest[]
+  /** True when no request got any answer (the server never answered): exit 3. */
+  unreachable: boolean
+  error: string | null
+}
+
+export const loadLabel = (l: LoadPoint) =>
+  l.mode === 'closed' ? `concurrency=${l.concurrency}` : `rate=${l.rate}`
+
+async function datasetPrompts(file: string, count: number, offset: number): Promise<Prompt[]> {
+  const lines = (await readFile(file, 'utf8')).split(/\r?\n/).filter((l) => l.trim() !== '')
+  const texts = lines.map((l) => {
+    try {
+      const v = JSON.parse(l) as { prompt?: unknown }
+      return typeof v.prompt === 'string' ? v.prompt : l
+    } catch {
+      return l
+    }
+  })
+  if (texts.length === 0) return []
+  return Array.from({ length: count }, (_, i) => ({
+    text: texts[(offset + i) % texts.length]!,
+    tokens: null,
+  }))
+}
+
+function splitUsers(users: number, workers: number): number[] {
+  return Array.from(
+    { length: workers },
+    (_, w) => Math.floor(users / workers) + (w < users % workers ? 1 : 0),
+  ).filter((u) => u > 0)
+}
+
+/** Runs a closed loop of `users` over `jobs` spread across the pool's workers. */
+async function closedLoop(
+  pool: WorkerPool,
+  transport: TransportOptions,
+  jobs: StreamJob[],
+  users: number,
+  deadline: number | null,
+  labels: RunMessage['labels'],
+) {
+  const counter = new SharedArrayBuffer(4)
+  const messages: RunMessage[] = splitUsers(users, pool.size).map((u) => ({
+    transport,
+    jobs,
+    mode: 'closed',
+    users: u,
+    counter,
+    deadline,
+    labels,
+  }))
+  return pool.run(messages)
+}
+
+async function openLoop(
+  pool: WorkerPool,
+  transport: TransportOptions,
+  jobs: StreamJob[],
+  deadline: number | null,
+  labels: RunMessage['labels'],
+) {
+  const messages: RunMessage[] = Array.from(
+    { length: Math.min(pool.size, jobs.length) },
+    (_, w) => ({
+      transport,
+      jobs: jobs.filter((_, i) => i % pool.size === w),
+      mode: 'open',
+      users: 0,
+      counter: null,
+      deadline,
+      labels,
+    }),
+  )
+  return pool.run(messages)
+}
+
+/**
+ * Measures the client's own timing error on this machine: a loopback simulator that embeds its send
+ * times streams to `streams` connections on a shared 20 ms grid (a decode step), and the delay between
+ * each send and our timestamp is the floor every measurement carries.
+ */
+export async function calibrate(pool: WorkerPool, streams: number): Promise<Calibration> {
+  const tokens = 20
+  const sim = await startSimServer({
+    profile: {
+      models: {
+        calibration: {
+          default_reply: 'x',
+          timing: { ttft_ms: 20, itl_ms: 20, aligned: true, embed_send_time: true },
+        },
+      },
+    },
+  })
+  try {
+    const endpoint = parseEndpoint(sim.url, 'calibration', 'chat')
+    const transport: TransportOptions = {
+      origin: endpoint.origin,
+      path: endpoint.path,
+      headers: endpoint.headers,
+      timeoutMs: 30_000,
+      stallMs: 10_000,
+    }
+    const body = JSON.stringify(
+      requestBody(endpoint, 'calibrate', tokens, { continuous_usage: false, ignore_eos: true }),
+    )
+    const jobs: StreamJob[] = Array.from({ length: streams * 2 }, (_, index) => ({
+      index,
+      warmup: false,
+      body,
+      inputTokens: null,
+      requestedOutput: tokens,
+      tIntended: null,
+    }))
+    const reports = await closedLoop(pool, transport, jobs, streams, null, {
+      scenario: 'calibration',
+      load: `concurrency=${streams}`,
+    })
+    const delays = reports.flatMap((r) => r.requests.flatMap((q) => q.truth?.event_delay_ms ?? []))
+    const events = reports.reduce((s, r) => s + r.events, 0)
+    const busy = reports.reduce((s, r) => s + r.busyMs, 0)
+    return {
+      streams,
+      events: delays.length,
+      delay_p50_ms: delays.length > 0 ? Math.round(percentile(delays, 50) * 1000) / 1000 : NaN,
+      delay_p99_ms: delays.length > 0 ? Math.round(percentile(delays, 99) * 1000) / 1000 : NaN,
+      cpu_per_event_us: events > 0 ? Math.round((busy / events) * 1000 * 10) / 10 : NaN,
+    }
+  } finally {
+    await sim.close()
+  }
+}
+
+function workerCount(scenarios: readonly ScenarioSpec[], requested: number | null): number {
+  if (requested !== null) return requested
+  const streams = Math.max(
+    1,
+    ...scenarios.flatMap((s) =>
+      s.loads.map((l) => (l.mode === 'closed' ? l.concurrency : Math.ceil(l.rate))),
+    ),
+  )
+  return Math.max(1, Math.min(availableParallelism(), Math.ceil(streams / 128)))
+}
+
+/** Runs every scenario and load point: probe, prompts, warmup (excluded), measured requests, summary, validity. */
+export async function runBenchmark(
+  scenarios: readonly ScenarioSpec[],
+  options: BenchOptions,
+): Promise<BenchOutcome> {
+  const { endpoint, logger } = options
+  const outcome: BenchOutcome = {
+    server: null,
+    calibration: null,
+    runs: [],
+    requests: [],
+    unreachable: false,
+    error: null,
+  }
+  let probed: Awaited<ReturnType<typeof probeServer>>
+  try {
+    probed = await probeServer(endpoint, options.timeoutMs)
+  } catch (error) {
+    outcome.unreachable = true
+    outcome.error = `the endpoint ${endpoint.origin}${endpoint.path} did not answer: ${error instanceof Error ? error.message : String(error)}`
+    return outcome
+  }
+  outcome.server = probed.caps
+  logger.info(
+    `server: ${probed.caps.name} ${probed.caps.version ?? ''} (usage: ${probed.caps.usage}, continuous usage: ${probed.caps.continuous_usage}, fixed length: ${probed.caps.ignore_eos}, tokenize: ${probed.caps.tokenize})`,
+  )
+  const pool = WorkerPool.start(workerCount(scenarios, options.workers))
+  try {
+    if (options.calibrate) {
+      const streams = Math.min(
+        64,
+        Math.max(
+          1,
+          ...scenarios.flatMap((s) =>
+            s.loads.map((l) => (l.mode === 'closed' ? l.concurrency : 8)),
+          ),
+        ),
+      )
+      outcome.calibration = await calibrate(pool, streams)
+      logger.info(
+        `calibration (${streams} loopback streams): timing error p50 ${outcome.calibration.delay_p50_ms} ms, p99 ${outcome.calibration.delay_p99_ms} ms, ${outcome.calibration.cpu_per_event_us} µs CPU per event`,
+      )
+    }
+    const transport: TransportOptions = {
+      origin: endpoint.origin,
+      path: endpoint.path,
+      headers: endpoint.headers,
+      timeoutMs: options.timeoutMs,
+      stallMs: options.stallMs,
+    }
+    for (const scenario of scenarios) {
+      for (const [li, load] of scenario.loads.entries()) {
+        if (options.signal.aborted) return outcome
+        const labels = { scenario: scenario.name, load: loadLabel(load) }
+        const seed = scenario.seed + li * 7919
+        const prompts = scenario.dataset
+          ? await datasetPrompts(scenario.dataset, scenario.requests + scenario.warmup, 0)
+          : await syntheticPrompts(scenario.requests, scenario.inputTokens, seed, probed.tokenizer)
+        const warmPrompts = scenario.dataset
+          ? prompts.splice(scenario.requests)
+          : await syntheticPrompts(
+              scenario.warmup,
+              scenario.inputTokens,
+              seed + 1,
+              probed.tokenizer,
+              'Warmup',
+            )
+        const toJob = (
+          p: Prompt,
+          index: number,
+          warmup: boolean,
+          tIntended: number | null,
+        ): StreamJob => ({
+          index,
+          warmup,
+          body: JSON.stringify(requestBody(endpoint, p.text, scenario.outputTokens, probed.caps)),
+          inputTokens: p.tokens,
+          requestedOutput: probed.caps.ignore_eos ? scenario.outputTokens : null,
+          tIntended,
+        })
+        const users = load.mode === 'closed' ? load.concurrency : 1
+        if (warmPrompts.length > 0) {
+          await closedLoop(
+            pool,
+            transport,
+            warmPrompts.map((p, i) => toJob(p, i, true, null)),
+            Math.min(users, warmPrompts.length),
+            null,
+            labels,
+          )
+        }
+        logger.info(
+          `${scenario.name} ${labels.load}: ${scenario.requests} requests after ${warmPrompts.length} warmup requests`,
+        )
+        let reports: WorkerReport[]
+        let meanGap: number | null = null
+        if (load.mode === 'closed') {
+          const deadline = scenario.durationS === null ? null : nowMs() + scenario.durationS * 1000
+          reports = await closedLoop(
+            pool,
+            transport,
+            prompts.map((p, i) => toJob(p, i, false, null)),
+            load.concurrency,
+            deadline,
+            labels,
+          )
+        } else {
+          const offsets = arrivalOffsets(prompts.length, load.rate, load.burstiness, seed)
+          meanGap = 1000 / load.rate
+          const t0 = nowMs() + 100
+          const deadline = scenario.durationS === null ? null : t0 + scenario.durationS * 1000
+          reports = await openLoop(
+            pool,
+            transport,
+            prompts.map((p, i) => toJob(p, i, false, t0 + offsets[i]!)),
+            deadline,
+            labels,
+          )
+        }
+        const requests = reports.flatMap((r) => r.requests).sort((a, b) => a.index - b.index)
+        outcome.requests.push(...requests)
+        const concurrency = load.mode === 'closed' ? load.concurrency : null
+        const summary = summarize(requests, {
+          concurrency,
+          slo: scenario.slo,
+          seed: scenario.seed + 1,
+        })
+        const validity = judgeValidity({
+          requests,
+          reports,
+          threads: pool.threads,
+          mode: load.mode,
+          meanInterArrivalMs: meanGap,
+          calibration: outcome.calibration,
+          slo: scenario.slo,
+          fixedOutput: probed.caps.ignore_eos,
+          maxErrorRate: options.maxErrorRate,
+        })
+        outcome.runs.push({
+          scenario: scenario.name,
+          load: labels.load,
+          mode: load.mode,
+          concurrency,
+          rate: load.mode === 'open' ? load.rate : null,
+          burstiness: load.mode === 'open' ? load.burstiness : null,
+          requested: scenario.requests,
+          warmup: warmPrompts.length,
+          input_tokens: scenario.inputTokens,
+          output_tokens: scenario.outputTokens,
+          slo: scenario.slo ?? null,
+          summary,
+          validity,
+        })
+        logger.info(
+          `${scenario.name} ${labels.load}: TTFT p50 ${summary.ttft_ms.p50 ?? '-'} ms, TPOT p50 ${summary.tpot_ms.p50 ?? '-'} ms, ${summary.output_throughput ?? '-'} tok/s, errors ${summary.errors}/${summary.requests}, ${validity.verdict}`,
+        )
+      }
+    }
+  } finally {
+    await pool.close()
+  }
+  if (outcome.requests.length > 0 && outcome.requests.every((r) => !r.ok && r.ttfb_ms === null)) {
+    outcome.unreachable = true
+    outcome.error = `no request got any answer from ${endpoint.origin}${endpoint.path}`
+  }
+  return outcome
+}
