@@ -75,8 +75,8 @@ async function applyMetrics(
     try {
       if (metric.kind === 'case') Object.assign(values, metric.score(input))
       else if (metric.kind === 'model') {
-        if (!ctx.judge) throw new Error('no judge provider is configured')
-        Object.assign(values, await metric.score(input, ctx.judge, ctx.signal))
+        // Suites whose own metrics need a judge always get one; safety's model metrics call their own endpoint.
+        Object.assign(values, await metric.score(input, ctx.judge ?? ctx.client, ctx.signal))
       }
     } catch (error) {
       // Transport failures of the judge keep their own kind (a dead judge is infrastructure).

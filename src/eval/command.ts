@@ -2,7 +2,6 @@ import path from 'node:path'
 import { parseCommandArgs } from '../cli/args.js'
 import type { Command, CommandContext, CommandResult } from '../cli/command.js'
 import { ExitCode } from '../errors.js'
-import { defaultMetricResolver } from './default-metric-resolver.js'
 import { parseShard } from './plan.js'
 import { runEval, type EvalRunOptions } from './run-eval.js'
 
@@ -73,7 +72,6 @@ export async function runEvalCommand(
     env: ctx.env,
     logger: ctx.logger,
     signal: ctx.signal,
-    resolveMetric: defaultMetricResolver,
     ...extra,
   })
   const outputs = {

@@ -1,7 +1,8 @@
+import { resolveMetric } from '../metrics/registry.js'
 import type { MetricResolver } from './metric-resolution.js'
-import { specName } from './metric-resolution.js'
 
-/** The metric registry the eval command uses. */
-export const defaultMetricResolver: MetricResolver = (spec) => {
-  throw new Error(`unknown metric '${specName(spec)}'`)
-}
+/**
+ * The metric registry with paths resolved against the working directory. `runEval` resolves against
+ * the config file's directory when no resolver is passed, which is what the command does.
+ */
+export const defaultMetricResolver: MetricResolver = (spec) => resolveMetric(spec)

@@ -2,7 +2,7 @@ import path from 'node:path'
 import { parseCommandArgs } from '../cli/args.js'
 import type { Command, CommandContext, CommandResult } from '../cli/command.js'
 import { ExitCode, UsageError } from '../errors.js'
-import { defaultMetricResolver } from './default-metric-resolver.js'
+import { resolveMetric } from '../metrics/registry.js'
 import { mergeOutputs } from './merge.js'
 import type { MetricResolver } from './metric-resolution.js'
 
@@ -11,7 +11,7 @@ const usage = 'llmops merge D1 D2 ... --out D'
 /** Runs `llmops merge` (tests may pass their own metric resolver for corpus metrics). */
 export async function runMergeCommand(
   ctx: CommandContext,
-  resolve: MetricResolver = defaultMetricResolver,
+  resolve: MetricResolver = (spec) => resolveMetric(spec, { configDir: ctx.cwd }),
 ): Promise<CommandResult> {
   const { values, positionals } = parseCommandArgs(
     { name: 'merge', usage },

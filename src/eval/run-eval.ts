@@ -5,6 +5,7 @@ import type { ResultRow } from '../contracts/results.js'
 import type { Summary } from '../contracts/summary.js'
 import type { Logger } from '../core/logger.js'
 import { ConfigurationError, InfrastructureError } from '../errors.js'
+import { prepareMetrics, resolveMetric } from '../metrics/registry.js'
 import type { Metric } from '../metrics/types.js'
 import { createModelClient, type ClientDeps } from '../providers/openai-client.js'
 import type { ProviderError } from '../providers/provider-error.js'
@@ -41,7 +42,8 @@ export interface EvalRunOptions {
   cacheDir?: string | undefined
   logger: Logger
   signal: AbortSignal
-  resolveMetric: MetricResolver
+  /** The metric registry; default: src/metrics `resolveMetric` relative to the config file. */
+  resolveMetric?: MetricResolver
   /** Overrides for the provider clients (tests pass short backoffs). */
   clientDeps?: Omit<ClientDeps, 'env' | 'cache'>
 }
@@ -79,19 +81,52 @@ export async function runEval(options: EvalRunOptions): Promise<EvalRunResult> {
   const startedAt = new Date()
   const loaded = await loadConfig(options.configFile, options.env, options.cwd)
   const { config } = loaded
-  const safety = await expandSafety(config, loaded.dir)
+  // Clients are created on first use: the plan's providers, judges and safety scorer endpoints.
+  const cache = options.cacheDir
+    ? new ResponseCache(path.resolve(options.cwd, options.cacheDir))
+    : undefined
+  const clients = new Map<string, ModelClient>()
+  const clientFor = (name: string, where: string): ModelClient => {
+    let c = clients.get(name)
+    if (!c) {
+      const cfg = config.providers[name]
+      if (!cfg)
+        throw new ConfigurationError(
+          `${where}: provider '${name}' is not configured under providers`,
+        )
+      c = createModelClient(name, cfg, {
+        ...options.clientDeps,
+        env: options.env,
+        cache,
+        onRetry: (m) => options.logger.warn(m),
+      })
+      clients.set(name, c)
+    }
+    return c
+  }
+  const safety = await expandSafety(config, loaded.dir, {
+    env: options.env,
+    clientFor: (name) => clientFor(name, 'safety'),
+  })
   const suiteConfigs: SuiteConfig[] = [...config.suites, ...safety.suites]
   const suites = await Promise.all(suiteConfigs.map((s) => loadSuite(s, loaded.dir)))
 
+  const resolve: MetricResolver =
+    options.resolveMetric ?? ((spec) => resolveMetric(spec, { configDir: loaded.dir }))
+  const needsJudge = new Set<string>()
   const metrics = new Map<string, Metric[]>()
   const definitions: Record<string, string> = {}
   for (const suite of suiteConfigs) {
-    const resolved = resolveSuiteMetrics(suite, options.resolveMetric)
+    const resolved = resolveSuiteMetrics(suite, resolve)
     if (suite.task === 'generate') resolved.push(...safety.metrics)
     metrics.set(suite.name, resolved)
+    if (resolved.some((m) => m.kind === 'model' && !safety.metrics.includes(m)))
+      needsJudge.add(suite.name)
     for (const spec of suite.metrics)
       definitions[`${suite.name}/${specName(spec)}`] = metricDefinition(spec)
   }
+
+  await prepareMetrics([...new Set([...metrics.values()].flat())])
 
   const providerNames = Object.keys(config.providers)
   const plan = buildPlan(suites, providerNames, options.filters, options.shard)
@@ -121,34 +156,11 @@ export async function runEval(options: EvalRunOptions): Promise<EvalRunResult> {
       `eval: resuming, ${plan.length - todo.length} of ${plan.length} cases already finished`,
     )
 
-  // Clients: the providers in the plan and the judges their suites need.
-  const cache = options.cacheDir
-    ? new ResponseCache(path.resolve(options.cwd, options.cacheDir))
-    : undefined
-  const clients = new Map<string, ModelClient>()
-  const clientFor = (name: string, where: string): ModelClient => {
-    let c = clients.get(name)
-    if (!c) {
-      const cfg = config.providers[name]
-      if (!cfg)
-        throw new ConfigurationError(
-          `${where}: provider '${name}' is not configured under providers`,
-        )
-      c = createModelClient(name, cfg, {
-        ...options.clientDeps,
-        env: options.env,
-        cache,
-        onRetry: (m) => options.logger.warn(m),
-      })
-      clients.set(name, c)
-    }
-    return c
-  }
   for (const item of todo) clientFor(item.provider, `suite '${item.suite.config.name}'`)
   const judges = new Map<string, ModelClient>()
   for (const suite of suiteConfigs) {
     if (!todo.some((i) => i.suite.config.name === suite.name)) continue
-    if ((metrics.get(suite.name) ?? []).some((m) => m.kind === 'model')) {
+    if (needsJudge.has(suite.name)) {
       judges.set(
         suite.name,
         clientFor(suite.judge ?? 'judge', `suite '${suite.name}' (model metrics need a judge)`),

@@ -1,84 +1,22 @@
+import {
+  encodeLoglikelihood,
+  loglikelihoodRequest,
+  MissingPromptLogprobsError,
+  parseLoglikelihood,
+  splitContext,
+} from '../../metrics/lm-eval/completions-loglikelihood.js'
+import type { ChoiceResult } from '../../metrics/lm-eval/multiple-choice.js'
 import { ProviderError } from '../../providers/provider-error.js'
-import type { CallOptions, CompletionLogprobs, ModelClient } from '../../providers/types.js'
+import type {
+  CallOptions,
+  CompletionLogprobs,
+  CompletionResponse,
+  ModelClient,
+  Usage,
+} from '../../providers/types.js'
 
 /** Context length lm-evaluation-harness assumes for API models (`max_length`). */
 export const MAX_LENGTH = 2048
-
-/** The request lm-evaluation-harness's `local-completions` sends for loglikelihood (tests/models/test_api.py). */
-export const LOGLIKELIHOOD_BODY = {
-  max_tokens: 1,
-  temperature: 0,
-  logprobs: 1,
-  seed: 1234,
-  echo: true,
-} as const
-
-/** One (context, continuation) pair's score: summed logprob of the continuation and whether it is greedy. */
-export interface Loglikelihood {
-  ll: number
-  isGreedy: boolean
-  tokens: number
-}
-
-/** lm-eval's `_encode_pair` whitespace rule: trailing whitespace of the context moves to the continuation. */
-export function splitTrailingWhitespace(context: string, continuation: string): [string, string] {
-  const trimmed = context.replace(/\s+$/u, '')
-  const n = context.length - trimmed.length
-  return n > 0 ? [trimmed, context.slice(trimmed.length) + continuation] : [context, continuation]
-}
-
-/**
- * Token ids of context + continuation, truncated on the left to `maxLength - 1`, and the index where
- * the continuation starts (lm-eval: `ctxlen = len(ctx) - max(0, len(ctx) + len(cont) - L)`).
- */
-export function encodeTokens(
-  ctx: readonly number[],
-  whole: readonly number[],
-  maxLength = MAX_LENGTH,
-): { ids: number[]; ctxlen: number } {
-  const cont = whole.slice(ctx.length)
-  const L = maxLength - 1
-  const all = [...ctx, ...cont]
-  const ids = all.slice(Math.max(0, all.length - L))
-  const ctxlen = ctx.length - Math.max(0, ctx.length + cont.length - L)
-  return { ids, ctxlen }
-}
-
-/**
- * Sums the continuation's logprobs of one echoed choice: `token_logprobs[ctxlen:-1]` (the last entry is
- * the one generated token); greedy when each token's logprob is the maximum of its top_logprobs.
- */
-export function parseLoglikelihood(
-  logprobs: CompletionLogprobs | null,
-  ctxlen: number,
-): Loglikelihood {
-  if (!logprobs)
-    throw new ProviderError('unsupported', 'the server returned no logprobs for an echoed prompt')
-  const values = logprobs.token_logprobs.slice(ctxlen, -1)
-  const tops = (logprobs.top_logprobs ?? []).slice(ctxlen, -1)
-  if (values.length === 0 || values.some((v) => v === null)) {
-    throw new ProviderError(
-      'unsupported',
-      'the server did not return logprobs for the prompt tokens (echo); loglikelihood tasks need prompt logprobs',
-    )
-  }
-  let ll = 0
-  for (const v of values) ll += v!
-  let isGreedy = true
-  for (let i = 0; i < values.length; i++) {
-    const top = tops[i]
-    if (!top) {
-      isGreedy = false
-      break
-    }
-    const best = Math.max(...Object.values(top))
-    if (values[i] !== best) {
-      isGreedy = false
-      break
-    }
-  }
-  return { ll, isGreedy, tokens: values.length }
-}
 
 /**
  * The index of the first echoed token that starts at or after the end of the context, from `text_offset`
@@ -99,10 +37,30 @@ export function tokenIndexAt(logprobs: CompletionLogprobs, contextText: string):
   return logprobs.tokens.length
 }
 
+/** Parses echoed logprobs with the metrics' lm-eval parser; a server without prompt logprobs is `unsupported`. */
+export function parseChoices(res: CompletionResponse, ctxlens: readonly number[]): ChoiceResult[] {
+  try {
+    return parseLoglikelihood(res, ctxlens)
+  } catch (error) {
+    if (error instanceof MissingPromptLogprobsError)
+      throw new ProviderError('unsupported', error.message)
+    throw new ProviderError('bad_response', error instanceof Error ? error.message : String(error))
+  }
+}
+
+/** What scoring the continuations of one context cost and returned. */
+export interface ContinuationScores {
+  results: ChoiceResult[]
+  usage: Usage
+  latency_ms: number
+  cached: boolean
+}
+
 /**
- * Scores several continuations of one context in one `/v1/completions` request with echo and logprobs.
- * With `/tokenize` the prompts are token ids built exactly as lm-evaluation-harness builds them;
- * otherwise they are text and the context boundary comes from `text_offset`.
+ * Scores several continuations of one context in one `/v1/completions` request with echo and
+ * logprobs, as lm-evaluation-harness's `local-completions` does. With the server's `/tokenize` the
+ * prompts are token ids encoded exactly as lm-eval encodes them; otherwise they are text and the
+ * context boundary comes from `text_offset`.
  */
 export async function scoreContinuations(
   client: ModelClient,
@@ -110,52 +68,46 @@ export async function scoreContinuations(
   continuations: readonly string[],
   useTokenize: boolean,
   options: CallOptions = {},
-): Promise<{
-  results: Loglikelihood[]
-  usage: Record<string, number | undefined>
-  latency_ms: number
-  cached: boolean
-}> {
-  const pairs = continuations.map((c) => splitTrailingWhitespace(context, c))
-  let prompts: (string | number[])[]
-  let ctxlens: number[] | undefined
+): Promise<ContinuationScores> {
+  const pairs = continuations.map((c) => splitContext(context, c))
+  let res: CompletionResponse
+  let ctxlens: number[]
   if (useTokenize && client.tokenize) {
-    const ctxCache = new Map<string, number[]>()
+    const tokenize = client.tokenize.bind(client)
+    const ctxIds = new Map<string, Promise<number[]>>()
     const encoded = await Promise.all(
-      pairs.map(async ([ctx, cont]) => {
-        let ctxIds = ctxCache.get(ctx)
-        if (!ctxIds) {
-          ctxIds = await client.tokenize!(ctx, options)
-          ctxCache.set(ctx, ctxIds)
+      pairs.map(async (p) => {
+        let ctx = ctxIds.get(p.context)
+        if (!ctx) {
+          ctx = tokenize(p.context, options)
+          ctxIds.set(p.context, ctx)
         }
-        const whole = await client.tokenize!(ctx + cont, options)
-        return encodeTokens(ctxIds, whole)
+        const [c, whole] = await Promise.all([ctx, tokenize(p.context + p.continuation, options)])
+        return encodeLoglikelihood(c, whole, { maxLength: MAX_LENGTH })
       }),
     )
-    prompts = encoded.map((e) => e.ids)
+    res = await client.complete(loglikelihoodRequest(encoded.map((e) => e.tokens)), options)
     ctxlens = encoded.map((e) => e.ctxlen)
   } else {
-    prompts = pairs.map(([ctx, cont]) => ctx + cont)
-  }
-  const res = await client.complete({ prompt: prompts, ...LOGLIKELIHOOD_BODY }, options)
-  if (res.choices.length !== prompts.length) {
-    throw new ProviderError(
-      'bad_response',
-      `expected ${prompts.length} choices in the echoed completion, got ${res.choices.length}`,
+    res = await client.complete(
+      loglikelihoodRequest(pairs.map((p) => p.context + p.continuation)),
+      options,
+    )
+    const sorted = [...res.choices].sort((a, b) => a.index - b.index)
+    ctxlens = sorted.map((choice, i) =>
+      choice.logprobs ? tokenIndexAt(choice.logprobs, pairs[i]?.context ?? '') : 0,
     )
   }
-  const results = res.choices.map((choice, i) => {
-    const ctxlen = ctxlens
-      ? ctxlens[i]!
-      : choice.logprobs
-        ? tokenIndexAt(choice.logprobs, pairs[i]![0])
-        : 0
-    if (ctxlen <= 0)
-      throw new ProviderError(
-        'bad_response',
-        'could not locate the end of the context in the echoed tokens',
-      )
-    return parseLoglikelihood(choice.logprobs, ctxlen)
-  })
-  return { results, usage: { ...res.usage }, latency_ms: res.latency_ms, cached: res.cached }
+  if (ctxlens.some((n) => n <= 0)) {
+    throw new ProviderError(
+      'bad_response',
+      'could not locate the end of the context in the echoed prompt tokens',
+    )
+  }
+  return {
+    results: parseChoices(res, ctxlens),
+    usage: res.usage,
+    latency_ms: res.latency_ms,
+    cached: res.cached,
+  }
 }

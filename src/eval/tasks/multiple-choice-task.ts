@@ -1,9 +1,13 @@
+import {
+  argmax,
+  continuationFor,
+  scoreMultipleChoice,
+} from '../../metrics/lm-eval/multiple-choice.js'
 import { ProviderError } from '../../providers/provider-error.js'
 import type { CallOptions, ModelClient, ServerInfo } from '../../providers/types.js'
 import type { SuiteConfig } from '../config-schema.js'
 import { renderChoiceCase } from '../prompt-render.js'
 import type { EvalCase } from '../suite-cases.js'
-import { scoreChoices } from './choice-scoring.js'
 import { scoreContinuations } from './loglikelihood.js'
 import type { TaskOutcome } from './task-outcome.js'
 
@@ -33,17 +37,16 @@ export async function runMultipleChoiceTask(
   const res = await scoreContinuations(
     client,
     mc.context,
-    mc.choices.map((choice) => delimiter + choice),
+    mc.choices.map((choice) => continuationFor(choice, delimiter)),
     info.tokenize === true,
     options,
   )
-  const lls = res.results.map((r) => r.ll)
-  const best = lls.reduce((b, x, i) => (x > lls[b]! ? i : b), 0)
+  const best = argmax(res.results.map((r) => r.ll))
   return {
     input: { context: mc.context, choices: mc.choices, gold: mc.gold },
     output: mc.choices[best] ?? null,
     references: [mc.choices[mc.gold]!],
-    metrics: { ...scoreChoices(res.results, mc.choices, mc.gold) },
+    metrics: { ...scoreMultipleChoice(mc.choices, res.results, mc.gold) },
     prompt: mc.context,
     latency_ms: res.latency_ms,
     usage: res.usage,

@@ -1,58 +1,111 @@
 import { describe, expect, it } from 'vitest'
 import {
-  encodeTokens,
-  parseLoglikelihood,
-  splitTrailingWhitespace,
+  parseChoices,
+  scoreContinuations,
   tokenIndexAt,
 } from '../../../src/eval/tasks/loglikelihood.js'
-import { scoreChoices } from '../../../src/eval/tasks/choice-scoring.js'
-import { wordCount } from '../../../src/eval/tasks/perplexity-task.js'
+import type {
+  CompletionRequest,
+  CompletionResponse,
+  ModelClient,
+} from '../../../src/providers/types.js'
 
-describe('loglikelihood requests (lm-eval local-completions)', () => {
-  it('moves trailing whitespace of the context to the continuation', () => {
-    expect(splitTrailingWhitespace('Answer: ', 'Paris')).toEqual(['Answer:', ' Paris'])
-    expect(splitTrailingWhitespace('Answer:\n\n', ' x')).toEqual(['Answer:', '\n\n x'])
-    expect(splitTrailingWhitespace('Answer:', ' Paris')).toEqual(['Answer:', ' Paris'])
-  })
+/** A fake server: the tokenizer splits on spaces (keeping the space on the word); logprob of a token = -(its length). */
+function fakeClient(withTokenize: boolean) {
+  const vocab: string[] = []
+  const split = (text: string) => text.match(/ ?\S+|\s+/g) ?? []
+  const id = (t: string) => (vocab.includes(t) ? vocab.indexOf(t) : vocab.push(t) - 1)
+  const requests: CompletionRequest[] = []
+  const client: ModelClient = {
+    provider: 'p',
+    model: 'm',
+    chat: () => Promise.reject(new Error('unused')),
+    probe: () => Promise.reject(new Error('unused')),
+    complete(request) {
+      requests.push(request)
+      const prompts = request.prompt as (string | number[])[]
+      const choices = prompts.map((p, index) => {
+        const tokens = [...(typeof p === 'string' ? split(p) : p.map((i) => vocab[i]!)), 'X']
+        const offsets: number[] = []
+        let pos = 0
+        for (const t of tokens) {
+          offsets.push(pos)
+          pos += t.length
+        }
+        return {
+          index,
+          text: tokens.join(''),
+          finish_reason: 'length',
+          logprobs: {
+            tokens,
+            token_logprobs: tokens.map((t, i) => (i === 0 ? null : -t.length)),
+            top_logprobs: tokens.map((t, i) => (i === 0 ? null : { [t]: -t.length })),
+            text_offset: offsets,
+          },
+        }
+      })
+      const res: CompletionResponse = {
+        choices: choices.reverse(),
+        usage: { prompt_tokens: 1 },
+        latency_ms: 2,
+        cached: false,
+      }
+      return Promise.resolve(res)
+    },
+    ...(withTokenize ? { tokenize: (text: string) => Promise.resolve(split(text).map(id)) } : {}),
+  }
+  return { client, requests }
+}
 
-  it('truncates ctx+cont on the left to max_length - 1 and shrinks ctxlen accordingly', () => {
-    expect(encodeTokens([1, 2, 3], [1, 2, 3, 4, 5], 2048)).toEqual({
-      ids: [1, 2, 3, 4, 5],
-      ctxlen: 3,
-    })
-    // L = 4: input is the last 4 tokens; ctxlen = 3 - max(0, 3 + 2 - 4) = 2
-    expect(encodeTokens([1, 2, 3], [1, 2, 3, 4, 5], 5)).toEqual({ ids: [2, 3, 4, 5], ctxlen: 2 })
-  })
+describe('scoreContinuations', () => {
+  it.each([true, false])(
+    'scores each choice after the context (token ids: %s)',
+    async (withTokenize) => {
+      const { client, requests } = fakeClient(withTokenize)
+      const res = await scoreContinuations(
+        client,
+        'Question: sky colour?\nAnswer: ',
+        ['blue', 'green'],
+        withTokenize,
+      )
+      // The trailing space of the context moves to the continuation: ' blue' and ' green' are scored.
+      expect(res.results).toEqual([
+        { ll: -5, isGreedy: true },
+        { ll: -6, isGreedy: true },
+      ])
+      expect(requests).toHaveLength(1)
+      expect(requests[0]).toMatchObject({
+        max_tokens: 1,
+        temperature: 0,
+        logprobs: 1,
+        echo: true,
+        seed: 1234,
+      })
+      expect(typeof (requests[0]!.prompt as unknown[])[0]).toBe(withTokenize ? 'object' : 'string')
+    },
+  )
+})
 
-  it('sums token_logprobs[ctxlen:-1] and checks greediness against top_logprobs', () => {
-    const lp = {
-      tokens: ['Q', ':', ' Paris', '!', 'x'],
-      token_logprobs: [null, -1, -0.5, -0.25, -3],
-      top_logprobs: [
-        null,
-        { ':': -1 },
-        { ' Paris': -0.5, ' Rome': -2 },
-        { '!': -0.25 },
-        { y: -0.1 },
+describe('parseChoices', () => {
+  it('turns missing prompt logprobs (llama.cpp) into an unsupported error', () => {
+    const res: CompletionResponse = {
+      choices: [
+        {
+          index: 0,
+          text: 'x',
+          finish_reason: 'length',
+          logprobs: { tokens: ['x'], token_logprobs: [-0.1], top_logprobs: null },
+        },
       ],
+      usage: {},
+      latency_ms: 1,
+      cached: false,
     }
-    expect(parseLoglikelihood(lp, 2)).toEqual({ ll: -0.75, isGreedy: true, tokens: 2 })
-    const notGreedy = {
-      ...lp,
-      top_logprobs: [null, { ':': -1 }, { ' Paris': -0.5, ' Rome': -0.1 }, { '!': -0.25 }, null],
-    }
-    expect(parseLoglikelihood(notGreedy, 2)).toEqual({ ll: -0.75, isGreedy: false, tokens: 2 })
+    expect(() => parseChoices(res, [3])).toThrow(expect.objectContaining({ kind: 'unsupported' }))
   })
+})
 
-  it('refuses echoes without prompt logprobs (llama.cpp) as unsupported', () => {
-    expect(() =>
-      parseLoglikelihood({ tokens: ['a'], token_logprobs: [-1], top_logprobs: null }, 1),
-    ).toThrow(expect.objectContaining({ kind: 'unsupported' }))
-    expect(() => parseLoglikelihood(null, 1)).toThrow(
-      expect.objectContaining({ kind: 'unsupported' }),
-    )
-  })
-
+describe('tokenIndexAt', () => {
   it('finds the context boundary from text_offset in code points, or from token lengths', () => {
     const withOffsets = {
       tokens: ['😀', ' is', ' blue', 'x'],
@@ -67,38 +120,5 @@ describe('loglikelihood requests (lm-eval local-completions)', () => {
       top_logprobs: null,
     }
     expect(tokenIndexAt(noOffsets, 'Sky is')).toBe(2)
-  })
-})
-
-describe('scoreChoices', () => {
-  it('matches lm-eval acc, acc_norm (code-point length) and exact_match', () => {
-    // Choice 1 has the highest raw loglikelihood; choice 2 wins per character.
-    const results = [
-      { ll: -6, isGreedy: false, tokens: 2 },
-      { ll: -4, isGreedy: true, tokens: 2 },
-      { ll: -4.5, isGreedy: false, tokens: 3 },
-    ]
-    const choices = ['ab', 'cd', 'éfghij']
-    expect(scoreChoices(results, choices, 1)).toEqual({ acc: 1, acc_norm: 0, exact_match: 1 })
-    expect(scoreChoices(results, choices, 2)).toEqual({ acc: 0, acc_norm: 1, exact_match: 0 })
-  })
-
-  it('breaks ties toward the first choice, like numpy argmax', () => {
-    const tie = [
-      { ll: -1, isGreedy: false, tokens: 1 },
-      { ll: -1, isGreedy: false, tokens: 1 },
-    ]
-    expect(scoreChoices(tie, ['a', 'b'], 0).acc).toBe(1)
-    expect(scoreChoices(tie, ['a', 'b'], 1).acc).toBe(0)
-  })
-})
-
-describe('wordCount', () => {
-  it('counts like len(re.split(r"\\s+", doc)), including empty ends and Python-only whitespace', () => {
-    expect(wordCount('a b  c')).toBe(3)
-    expect(wordCount(' a b ')).toBe(4)
-    expect(wordCount('')).toBe(1)
-    expect(wordCount('a\u001cb\u0085c')).toBe(3)
-    expect(wordCount('a\ufeffb')).toBe(1)
   })
 })
