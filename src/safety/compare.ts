@@ -220,7 +220,7 @@ function biasCheck(
     },
     `${worst.measure} gap`,
   )
-  const where = `${worst.measure} by ${worst.attribute}${worst.gap.high && worst.gap.low ? ` (${worst.gap.high} vs ${worst.gap.low})` : ''}`
+  const where = `${worst.measure} by ${worst.attribute}${worst.gap.gap > 0 && worst.gap.high && worst.gap.low ? ` (${worst.gap.high} vs ${worst.gap.low})` : ''}`
   return {
     ...check(checkName, baseGap, worst.gap.gap, worst.gap.pairs, ci95, p, d),
     reason: `${where}: ${d.reason}`,

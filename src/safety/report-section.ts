@@ -46,7 +46,7 @@ function biasLines(base: readonly BiasSummary[], cand: readonly BiasSummary[]): 
         for (const [measure, gap] of Object.entries(measures) as [Measure, GroupGap][]) {
           const bg = bc?.attributes[attribute]?.[measure]
           const who =
-            gap.high && gap.low
+            gap.gap > 0 && gap.high && gap.low
               ? ` (${escapeInline(gap.high, 24)} vs ${escapeInline(gap.low, 24)})`
               : ''
           rows.push([
