@@ -15,7 +15,7 @@ function input(spec: InputSpec): YamlInput {
 }
 
 function render(doc: unknown): string {
-  return HEADER + stringify(doc, { lineWidth: 0 })
+  return HEADER + stringify(doc, { lineWidth: 0, singleQuote: true })
 }
 
 /** The `actions/<key>/action.yml` of one sub-action: a node24 action over the shared bundle. */

@@ -3,7 +3,7 @@ import { InfrastructureError } from '../errors.js'
 /** The HTTP status of an Octokit RequestError (or anything with a numeric `status`), else undefined. */
 export function statusOf(error: unknown): number | undefined {
   if (typeof error === 'object' && error !== null && 'status' in error) {
-    const status = (error).status
+    const status = error.status
     if (typeof status === 'number') return status
   }
   return undefined
