@@ -4,7 +4,7 @@ import type { Command, CommandContext } from '../cli/command.js'
 import { loadConfig, type LoadedConfig } from '../config/load.js'
 import { ConfigurationError, ExitCode, UsageError } from '../errors.js'
 import { deploy, type DeployOutcome, type DeployPorts } from './deploy.js'
-import { driverFor } from './finetune-command.js'
+import { driverFor } from './drivers.js'
 import { followJob } from './job.js'
 import { MlflowClient } from './mlflow.js'
 import { githubDeploymentRecorder } from './github-recorder.js'
@@ -26,12 +26,12 @@ export function outcomeMarkdown(env: string, sha: string, outcome: DeployOutcome
   ].join('\n')
 }
 
-async function ports(
+function ports(
   ctx: CommandContext,
   values: Record<string, string | boolean | undefined>,
   loaded: LoadedConfig | undefined,
   sha: string,
-): Promise<DeployPorts> {
+): DeployPorts {
   const environment = values.environment as string
   const envConfig = loaded?.config.deploy?.environments[environment]
   const result: DeployPorts = { logger: ctx.logger }
@@ -48,7 +48,7 @@ async function ports(
       .digest('hex')
     const driver = driverFor(
       envConfig.job,
-      { repo, sha, configHash: `deploy-${environment}-${configHash}` },
+      { repo, sha, configHash, kind: `deploy-${environment}` },
       ctx.env,
       { LLMOPS_ENVIRONMENT: environment },
     )
@@ -67,7 +67,7 @@ async function ports(
         'GITHUB_TOKEN is not set: pass github-token to the action, export GITHUB_TOKEN, or use --no-github to skip the Deployment record.',
       )
     }
-    result.github = await githubDeploymentRecorder(ctx.env, ctx.logger)
+    result.github = githubDeploymentRecorder(ctx.env, ctx.logger)
   }
   return result
 }
@@ -127,7 +127,7 @@ export const deployCommand: Command = {
         ...(envConfig?.production !== undefined ? { production: envConfig.production } : {}),
         ...(envConfig?.transient !== undefined ? { transient: envConfig.transient } : {}),
       },
-      await ports(ctx, values, loaded, values.sha),
+      ports(ctx, values, loaded, values.sha),
     )
     ctx.stdout.write(`${outcome.status}${outcome.rolledBack ? ' (rolled back)' : ''}\n`)
     return {

@@ -4,8 +4,8 @@ import type { Command } from '../cli/command.js'
 import { loadConfig } from '../config/load.js'
 import { UsageError } from '../errors.js'
 import type { JobTarget } from './config-schema.js'
-import { followJob, type JobDriver } from './job.js'
-import { rayDriver, raySubmissionId } from './ray.js'
+import { driverFor } from './drivers.js'
+import { followJob } from './job.js'
 
 const STATUS_WORD = {
   succeeded: 'SUCCEEDED',
@@ -27,40 +27,6 @@ export function parseEnvFlags(values: string[] | undefined): Record<string, stri
     env[m[1]!] = m[2]!
   }
   return env
-}
-
-/** Builds the driver for a configured or flag-given target. */
-export function driverFor(
-  target: JobTarget,
-  ids: { repo: string; sha: string; configHash: string },
-  env: Readonly<Record<string, string | undefined>>,
-  extraEnv: Record<string, string>,
-): JobDriver {
-  switch (target.target) {
-    case 'ray': {
-      const token = target.token_env ? env[target.token_env] : env.RAY_AUTH_TOKEN
-      return rayDriver(
-        target.address,
-        {
-          entrypoint: target.entrypoint,
-          submissionId: raySubmissionId(ids.repo, ids.sha, ids.configHash),
-          envVars: { ...target.env, ...extraEnv, LLMOPS_SHA: ids.sha, LLMOPS_REPOSITORY: ids.repo },
-          ...(target.working_dir ? { workingDir: target.working_dir } : {}),
-          ...(target.num_gpus !== undefined ? { numGpus: target.num_gpus } : {}),
-          metadata: {
-            'llmops.repository': ids.repo,
-            'llmops.sha': ids.sha,
-            'llmops.config': ids.configHash,
-          },
-        },
-        token ? { token } : {},
-      )
-    }
-    default:
-      throw new UsageError(
-        `finetune target '${target.target}' is not available yet in this version (tracked in issue #8)`,
-      )
-  }
 }
 
 /** `llmops finetune`: submit the fine-tune job, follow it to a terminal state, exit 0 only on SUCCEEDED. */
@@ -110,7 +76,12 @@ export const finetuneCommand: Command = {
     if (sha !== 'local' && !/^[0-9a-f]{40}$/.test(sha))
       throw new UsageError(`--sha must be a 40-hex commit SHA, got '${sha}'`)
     const repo = ctx.env.GITHUB_REPOSITORY ?? 'local'
-    const driver = driverFor(target, { repo, sha, configHash }, ctx.env, parseEnvFlags(values.env))
+    const driver = driverFor(
+      target,
+      { repo, sha, configHash, kind: 'finetune' },
+      ctx.env,
+      parseEnvFlags(values.env),
+    )
     const timeoutS = intFlag('timeout', values.timeout, { min: 1 }) ?? target.timeout_s
     const { id, resumed } = await driver.submit(ctx.signal)
     ctx.logger.info(

@@ -1,15 +1,49 @@
 import type { Logger } from '../core/logger.js'
-import { UsageError } from '../errors.js'
+import { InfrastructureError } from '../errors.js'
+import { createGitHubClient, type GitHubClient } from '../github/client.js'
+import { readRunContext } from '../github/context.js'
+import { createDeployment, setDeploymentStatus } from '../github/deployments.js'
 import type { DeploymentRecorder } from './deploy.js'
 
-/** The GitHub Deployments recorder, over the adapters in src/github/deployments.ts. */
+/**
+ * The GitHub Deployments recorder over src/github/deployments.ts. A 202 (GitHub merged the default
+ * branch instead of deploying) or a 409 (merge conflict or failing required contexts) is an error
+ * that names the reason, never a silent success.
+ */
 export function githubDeploymentRecorder(
-  _env: Readonly<Record<string, string | undefined>>,
-  _logger: Logger,
-): Promise<DeploymentRecorder> {
-  return Promise.reject(
-    new UsageError(
-      'GitHub Deployment records are not available yet in this version; use --no-github (issue #8)',
-    ),
-  )
+  env: Readonly<Record<string, string | undefined>>,
+  logger: Logger,
+  client: GitHubClient = createGitHubClient(env, logger),
+): DeploymentRecorder {
+  const { repo } = readRunContext(env)
+  return {
+    async create(input) {
+      const outcome = await createDeployment(client, repo, {
+        sha: input.sha,
+        environment: input.environment,
+        requiredContexts: input.requiredContexts,
+        payload: input.payload,
+        description: input.description,
+        ...(input.production !== undefined ? { production: input.production } : {}),
+        ...(input.transient !== undefined ? { transient: input.transient } : {}),
+      })
+      if (outcome.kind === 'created') return { id: outcome.id }
+      if (outcome.kind === 'auto-merged')
+        throw new InfrastructureError(
+          `GitHub did not create the deployment (202): ${outcome.message}`,
+        )
+      const failing = outcome.failingContexts.map((c) => `${c.context}=${c.state}`).join(', ')
+      throw new InfrastructureError(
+        `GitHub refused the deployment (409): ${outcome.message}${failing ? ` (${failing})` : ''}`,
+      )
+    },
+    async status(id, state, details) {
+      await setDeploymentStatus(client, repo, id, {
+        state,
+        description: details.description,
+        ...(details.logUrl ? { logUrl: details.logUrl } : {}),
+        ...(details.environmentUrl ? { environmentUrl: details.environmentUrl } : {}),
+      })
+    },
+  }
 }

@@ -49,9 +49,13 @@ export function createGitHubClient(
       debug: () => {},
       info: () => {},
       warn: (m: string) => logger.warn(m),
-      error: (m: string) => logger.error(m),
+      // plugin-request-log reports every non-2xx response here, including expected ones (a 404 that
+      // means "not set", a 409 the caller handles); callers report real failures themselves.
+      error: (m: string) => logger.debug(m),
     },
-    retry: { ...base },
+    // 409 joins plugin-retry's defaults: GitHub's conflicts (failing required contexts, merge
+    // conflicts) are deterministic, so retrying them only delays the answer by 14 s.
+    retry: { ...base, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451] },
     throttle: {
       ...base,
       ...options.throttleGroups,
