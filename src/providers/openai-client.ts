@@ -309,14 +309,25 @@ export class OpenAIClient implements ModelClient {
     }
     const identity = await identifyServer(get)
     const [promptLogprobs, tokenize] = await Promise.all([
-      send(
-        `${this.baseUrl}/completions`,
-        echoProbeBody(this.config.model),
-        this.sendOptions(options.signal),
-        (r) => readJson(r, this.baseUrl),
-      )
-        .then((r) => hasPromptLogprobs(r.body))
-        .catch(() => false),
+      // Retried like any request: a 429 on the probe must not read as "no prompt logprobs".
+      this.retrying(options.signal, () =>
+        send(
+          `${this.baseUrl}/completions`,
+          echoProbeBody(this.config.model),
+          this.sendOptions(options.signal),
+          (r) => readJson(r, this.baseUrl),
+        ),
+      ).then(
+        (r) => hasPromptLogprobs(r.body),
+        (error: unknown) => {
+          if (
+            error instanceof ProviderError &&
+            (error.kind === 'connection' || error.kind === 'cancelled')
+          )
+            throw error
+          return false
+        },
+      ),
       send(
         `${this.root}/tokenize`,
         identity.name === 'llama.cpp'
