@@ -140,8 +140,9 @@ async function runWork(
 
   const auth = await authorize(github, trigger.author, requiredPermission(catalog, command.name))
   if (!auth.allowed) {
+    // Refusals get their own reply, so nobody without the role can overwrite the run link.
     const outcome = await reject(
-      key,
+      replyKey(`${command.name}-refused`),
       rejectedReply(command, trigger.author, auth.reason),
       auth.reason,
       base,

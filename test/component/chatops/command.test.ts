@@ -273,4 +273,14 @@ describe('llmops command against the GitHub double', () => {
     })
     expect(replies()[0]!.body).toContain('Started')
   })
+
+  it("a refused user cannot overwrite the reply that links a maintainer's run", async () => {
+    await run(commentEvent(double, { body: '/eval', login: 'admin-user' }))
+    await run(commentEvent(double, { body: '/eval', login: 'reader' }))
+    const bodies = replies().map((c) => c.body)
+    expect(bodies).toHaveLength(2)
+    expect(bodies[0]).toContain('Started')
+    expect(bodies[1]).toContain('needs the write role')
+    expect(dispatchCount()).toBe(1)
+  })
 })

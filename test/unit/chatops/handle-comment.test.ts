@@ -138,6 +138,7 @@ describe('handleComment: refusals dispatch nothing and say why', () => {
     expect(dispatches(calls)).toBe(0)
     expect(calls.reactions).toEqual(['eyes', 'confused'])
     expect(calls.replies[0]!.body).toContain(reason)
+    expect(calls.replies[0]!.key).toBe(`${body.slice(1)}-refused`)
   })
 
   it('a write user asking /deploy production is refused (maintain needed)', async () => {
