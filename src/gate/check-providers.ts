@@ -1,3 +1,4 @@
+import { safetyCheckProvider } from '../safety/compare.js'
 import type { CheckProvider } from './check-provider.js'
 
 /**
@@ -5,4 +6,4 @@ import type { CheckProvider } from './check-provider.js'
  * provider here (`src/bench/compare.ts`, `src/safety/compare.ts`); a provider returns no checks when
  * its inputs are absent on either side.
  */
-export const checkProviders: readonly CheckProvider[] = []
+export const checkProviders: readonly CheckProvider[] = [safetyCheckProvider]

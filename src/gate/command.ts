@@ -4,12 +4,15 @@ import { parseCommandArgs } from '../cli/args.js'
 import type { Command, CommandContext, CommandResult } from '../cli/command.js'
 import { loadConfig } from '../config/load.js'
 import { ConfigurationError, getErrorMessage, InfrastructureError, UsageError } from '../errors.js'
+import { createGitHubClient } from '../github/client.js'
+import { githubPublisher } from '../report/github-publisher.js'
 import { readPullRequestRef, type PullRequestRef } from '../report/pr-context.js'
 import { publish, type Publisher } from '../report/publish.js'
 import { renderGateTexts, writeGateOutputs } from '../report/write-outputs.js'
 import type { CheckProvider } from './check-provider.js'
 import { checkProviders } from './check-providers.js'
 import { gateOptionsSchema, type GateOptions, type GateRule } from './config-schema.js'
+import { githubMergeBaseArtifacts } from './github-artifacts.js'
 import { resolveMergeBaseBaseline, type MergeBaseArtifacts } from './merge-base.js'
 import { exitCodeFor } from './outcome.js'
 import { runGate } from './run-gate.js'
@@ -23,10 +26,13 @@ export interface GateDeps {
   now(): Date
 }
 
-const notWired = (what: string) => () =>
-  Promise.reject(
-    new UsageError(`${what} needs the GitHub adapters, which this build does not include`),
-  )
+/** The real GitHub dependencies, from GITHUB_TOKEN and GITHUB_API_URL in the command's environment. */
+export const githubDeps: Pick<GateDeps, 'publisher' | 'artifacts'> = {
+  publisher: (ctx) =>
+    Promise.resolve(githubPublisher(createGitHubClient(ctx.env, ctx.logger), ctx.logger)),
+  artifacts: (ctx) =>
+    Promise.resolve(githubMergeBaseArtifacts(createGitHubClient(ctx.env, ctx.logger))),
+}
 
 const USAGE =
   'llmops gate --baseline D|merge-base --candidate D [--config F] [--out D] [--baseline-provider P] [--candidate-provider P] ' +
@@ -35,8 +41,8 @@ const USAGE =
 /** Builds `llmops gate` over the given GitHub dependencies. */
 export function createGateCommand(deps: Partial<GateDeps> = {}): Command {
   const d: GateDeps = {
-    publisher: deps.publisher ?? notWired('posting the comment and check run'),
-    artifacts: deps.artifacts ?? notWired('the merge-base baseline'),
+    publisher: deps.publisher ?? githubDeps.publisher,
+    artifacts: deps.artifacts ?? githubDeps.artifacts,
     providers: deps.providers ?? checkProviders,
     now: deps.now ?? (() => new Date()),
   }

@@ -25,7 +25,10 @@ export type GateRule = z.infer<typeof gateRuleSchema>
 
 export const gateOptionsSchema = z.strictObject({
   /** Name of this gate: one sticky comment and one check run per PR and name. */
-  name: z.string().min(1).max(60).default('llmops'),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9._/-]{1,100}$/, 'letters, digits, . _ / - only (it keys the sticky comment)')
+    .default('llmops'),
   on_inconclusive: z.enum(['pass', 'fail', 'neutral']).default('neutral'),
   alpha: z.number().gt(0).lt(0.5).default(0.05),
   resamples: z.int().min(10_000).default(10_000),

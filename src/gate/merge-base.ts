@@ -9,15 +9,21 @@ import type { BaselineSource } from './sides.js'
 export interface MergeBaseArtifacts {
   /** The merge base of the PR head with its base branch, and that branch's name. */
   mergeBase(pr: PullRequestRef): Promise<{ sha: string; branch: string }>
-  /** The newest successful run on the branch for that commit holding an unexpired artifact with this name. */
-  findArtifact(input: { pr: PullRequestRef; sha: string; branch: string; name: string }): Promise<{
-    artifactId: number
+  /**
+   * Finds the newest successful run on `branch` for commit `sha` with an unexpired artifact `name`,
+   * and unpacks it into `dir` (safe paths and size caps enforced). Null when there is none.
+   */
+  fetchResults(input: {
+    pr: PullRequestRef
+    sha: string
+    branch: string
+    name: string
+    dir: string
+  }): Promise<{
     runId: number
     runUrl: string
     createdAt: string
   } | null>
-  /** Downloads the artifact and unpacks it into `dir` (the adapter enforces size limits and safe paths). */
-  download(input: { pr: PullRequestRef; artifactId: number; dir: string }): Promise<void>
 }
 
 /**
@@ -32,11 +38,13 @@ export async function resolveMergeBaseBaseline(
   options: { artifact: string; maxAgeDays: number; now: Date },
 ): Promise<{ dir: string; source: BaselineSource; warnings: string[] }> {
   const base = await artifacts.mergeBase(pr)
-  const found = await artifacts.findArtifact({
+  const dir = await mkdtemp(path.join(tmpdir(), 'llmops-baseline-'))
+  const found = await artifacts.fetchResults({
     pr,
     sha: base.sha,
     branch: base.branch,
     name: options.artifact,
+    dir,
   })
   if (!found) {
     throw new ConfigurationError(
@@ -44,8 +52,6 @@ export async function resolveMergeBaseBaseline(
         'run the eval workflow on pushes to the default branch (it uploads the artifact), or evaluate the baseline side by side',
     )
   }
-  const dir = await mkdtemp(path.join(tmpdir(), 'llmops-baseline-'))
-  await artifacts.download({ pr, artifactId: found.artifactId, dir })
   const ageDays = (options.now.getTime() - Date.parse(found.createdAt)) / 86_400_000
   const warnings =
     ageDays > options.maxAgeDays

@@ -7,8 +7,11 @@ import type { PullRequestRef } from './pr-context.js'
 export interface StickyCommentClient {
   upsert(input: {
     pr: PullRequestRef
-    marker: string
+    /** Gate name: one sticky comment per PR and name. */
+    name: string
+    /** The report without the hidden marker lines, which the adapter adds. */
     body: string
+    headSha: string
     mode: 'sticky' | 'new'
   }): Promise<{ id: number; url: string; action: 'created' | 'updated' | 'unchanged' }>
 }
@@ -38,15 +41,11 @@ export interface Publication {
   conclusion: Conclusion
   verdict: string
   headline: string
+  /** The comment's report without the marker lines (report.md minus its first lines). */
   commentBody: string
   checkSummary: string
   annotations: Annotation[]
   mode: 'sticky' | 'new'
-}
-
-/** The hidden first line that marks our sticky comment: one per PR and gate name. */
-export function stickyMarker(name: string): string {
-  return `<!-- llmops-bot:v1 kind=gate name=${encodeURIComponent(name)} -->`
 }
 
 /** Posts the comment and/or the check run; returns human-readable lines of what happened. */
@@ -62,8 +61,9 @@ export async function publish(
   if (what.comment) {
     const r = await publisher.comments.upsert({
       pr,
-      marker: stickyMarker(p.name),
+      name: p.name,
       body: p.commentBody,
+      headSha: pr.headSha,
       mode: p.mode,
     })
     commentUrl = r.url

@@ -31,11 +31,8 @@ export const FULL_DETAIL: RenderDetail = {
   chart: true,
 }
 
-/** Where the rendering goes: the comment carries the hidden marker; notes say what was abridged. */
+/** Links and notes around the rendering; notes say what was abridged. */
 export interface RenderContext {
-  /** Hidden first line that identifies the sticky comment (only in comment bodies). */
-  marker?: string | undefined
-  headSha?: string | undefined
   /** Link to the workflow run where report-full.md is (job summary and artifact). */
   runUrl?: string | undefined
   notes?: string[]
@@ -51,8 +48,6 @@ export function renderReport(
   ctx: RenderContext = {},
 ): string {
   const out: string[] = []
-  if (ctx.marker) out.push(ctx.marker)
-  if (ctx.headSha) out.push(`<!-- llmops-head-sha: ${ctx.headSha.replace(/[^0-9a-f]/gi, '')} -->`)
   const conclusion = outcome.verdict === 'inconclusive' ? ` (check: ${outcome.conclusion})` : ''
   out.push(
     `### ${EMOJI[outcome.verdict]} ${LABEL[outcome.verdict]}${conclusion}: ${escapeInline(outcome.headline)}`,

@@ -5,7 +5,7 @@ import type { GateOutcome } from '../gate/outcome.js'
 import { buildAnnotations, type Annotation } from './annotations.js'
 import { CHECK_SUMMARY_LIMIT, COMMENT_LIMIT, fitReport } from './fit.js'
 import { renderJunit } from './junit.js'
-import { stickyMarker } from './publish.js'
+import { stickyBody } from '../github/comments.js'
 import { FULL_DETAIL, renderReport } from './render.js'
 
 /** GitHub's job summary holds at most 1 MiB per step. */
@@ -13,6 +13,9 @@ export const JOB_SUMMARY_BYTES = 1024 * 1024
 
 /** The texts a gate run produces, all from one outcome. */
 export interface GateTexts {
+  /** report.md: exactly the comment as posted (hidden marker lines + report). */
+  comment: string
+  /** The report part of the comment, which the sticky-comment adapter prefixes with the marker lines. */
   commentBody: string
   full: string
   checkSummary: string
@@ -27,22 +30,30 @@ export function renderGateTexts(
   outcome: GateOutcome,
   ctx: { headSha?: string | undefined; runUrl?: string | undefined } = {},
 ): GateTexts {
-  const comment = fitReport(outcome, COMMENT_LIMIT, {
-    marker: stickyMarker(outcome.name),
-    headSha: ctx.headSha,
-    runUrl: ctx.runUrl,
-  })
+  // The adapter prefixes the marker lines; budget them so the posted body is exactly report.md.
+  const marker = {
+    kind: 'gate',
+    key: outcome.name,
+    ...(ctx.headSha ? { headSha: ctx.headSha } : {}),
+  }
+  const prefix = stickyBody({ ...marker, body: '' })
+  const limit = {
+    utf16: COMMENT_LIMIT.utf16 - prefix.length,
+    utf8Bytes: COMMENT_LIMIT.utf8Bytes - Buffer.byteLength(prefix),
+  }
+  const fitted = fitReport(outcome, limit, { runUrl: ctx.runUrl })
   const full = renderReport(outcome, FULL_DETAIL, { runUrl: ctx.runUrl })
   const check = fitReport(outcome, CHECK_SUMMARY_LIMIT, { runUrl: ctx.runUrl })
-  const jobSummary = Buffer.byteLength(full, 'utf8') <= JOB_SUMMARY_BYTES ? full : comment.text
+  const jobSummary = Buffer.byteLength(full, 'utf8') <= JOB_SUMMARY_BYTES ? full : fitted.text
   return {
-    commentBody: comment.text,
+    comment: stickyBody({ ...marker, body: fitted.text }),
+    commentBody: fitted.text,
     full,
     checkSummary: check.text,
     jobSummary,
     junit: renderJunit(outcome),
     annotations: buildAnnotations(outcome),
-    abridged: comment.abridged,
+    abridged: fitted.abridged,
   }
 }
 
@@ -64,7 +75,7 @@ export async function writeGateOutputs(
     files.gate,
     `${JSON.stringify(toGateJson(outcome, texts.annotations), null, 2)}\n`,
   )
-  await writeFile(files.report, texts.commentBody)
+  await writeFile(files.report, texts.comment)
   await writeFile(files.full, texts.full)
   await writeFile(files.check, texts.checkSummary)
   await writeFile(files.junit, texts.junit)

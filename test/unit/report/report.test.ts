@@ -9,7 +9,6 @@ import {
   fits,
 } from '../../../src/report/fit.js'
 import { renderJunit } from '../../../src/report/junit.js'
-import { stickyMarker } from '../../../src/report/publish.js'
 import { renderGateTexts } from '../../../src/report/write-outputs.js'
 import { binaryRows, flips, gateOptions, sideOf, SIDE_BY_SIDE } from '../gate/builders.js'
 
@@ -41,12 +40,14 @@ describe('report rendering', () => {
     })
     const o = await outcomeOf(rows)
     const texts = renderGateTexts(o, { headSha: 'a'.repeat(40) })
-    await expect(texts.commentBody).toMatchFileSnapshot('__snapshots__/report-small.md')
-    expect(texts.commentBody.split('\n')[0]).toBe(stickyMarker('llmops'))
+    await expect(texts.comment).toMatchFileSnapshot('__snapshots__/report-small.md')
+    expect(texts.comment.split('\n')[0]).toBe('<!-- llmops:v1 kind=gate key=llmops -->')
+    expect(texts.comment.split('\n')[1]).toBe(`<!-- llmops:sha=${'a'.repeat(40)} -->`)
+    expect(texts.comment.endsWith(texts.commentBody)).toBe(true)
     // The first visible line is the verdict with an emoji and one sentence.
-    expect(texts.commentBody.split('\n')[2]).toMatch(/^### (✅|❌|⚠️) /)
+    expect(texts.commentBody.split('\n')[0]).toMatch(/^### (✅|❌|⚠️) /)
     expect(texts.commentBody).not.toContain('@admin')
-    expect(texts.commentBody.match(/<!--/g)).toHaveLength(2)
+    expect(texts.commentBody).not.toContain('<!--')
     expect(texts.commentBody).toContain('```mermaid\nxychart-beta')
     expect(texts.abridged).toEqual([])
   })
@@ -58,8 +59,8 @@ describe('report rendering', () => {
     const o = await outcomeOf(rows)
     const texts = renderGateTexts(o)
     expect(o.regressions).toHaveLength(5000)
-    expect(texts.commentBody.length).toBeLessThanOrEqual(COMMENT_LIMIT.utf16)
-    expect(Buffer.byteLength(texts.commentBody)).toBeLessThanOrEqual(COMMENT_LIMIT.utf8Bytes)
+    expect(texts.comment.length).toBeLessThanOrEqual(COMMENT_LIMIT.utf16)
+    expect(Buffer.byteLength(texts.comment)).toBeLessThanOrEqual(COMMENT_LIMIT.utf8Bytes)
     expect(fits(texts.checkSummary, CHECK_SUMMARY_LIMIT)).toBe(true)
     expect(texts.abridged.length).toBeGreaterThan(0)
     expect(texts.commentBody).toContain('Abridged to fit')
