@@ -118,15 +118,18 @@ export function computeBleu(
   return result(bp * Math.exp(sum / effOrder))
 }
 
-/** Word n-grams of orders 1..max, keyed by order and tokens. */
-function ngramCounts(tokens: readonly string[], maxOrder: number): Map<string, number> {
-  const counts = new Map<string, number>()
-  for (let n = 1; n <= maxOrder; n++) {
-    for (let i = 0; i + n <= tokens.length; i++) {
-      // Prefixing the order and joining with a separator that cannot occur inside a token (tokens
-      // come from whitespace splitting, and U+0020 is whitespace) keeps keys unambiguous.
-      const key = `${n} ${tokens.slice(i, i + n).join(' ')}`
-      counts.set(key, (counts.get(key) ?? 0) + 1)
+/** Word n-gram counts per order (index n-1), keys are the tokens joined by one space. */
+function ngramCounts(tokens: readonly string[], maxOrder: number): Map<string, number>[] {
+  const counts: Map<string, number>[] = []
+  for (let n = 0; n < maxOrder; n++) counts.push(new Map())
+  for (let i = 0; i < tokens.length; i++) {
+    let key = ''
+    const last = Math.min(maxOrder, tokens.length - i)
+    for (let n = 0; n < last; n++) {
+      // Tokens come from whitespace splitting, so a space cannot occur inside one.
+      key = n === 0 ? (tokens[i] as string) : `${key} ${tokens[i + n] as string}`
+      const m = counts[n] as Map<string, number>
+      m.set(key, (m.get(key) ?? 0) + 1)
     }
   }
   return counts
@@ -160,24 +163,38 @@ export function bleuSegmentStats(
   const o = resolve(options, false)
   const N = o.maxNgramOrder
   if (references.length === 0) throw new Error('BLEU needs at least one reference per segment')
-  let refNgrams: Map<string, number> | undefined
+  let refNgrams: Map<string, number>[] | undefined
   const refLens: number[] = []
   for (const ref of references) {
     const tokens = pySplit(preprocess(ref, o))
     refLens.push(tokens.length)
     const counts = ngramCounts(tokens, N)
     if (refNgrams === undefined) refNgrams = counts
-    else for (const [k, c] of counts) refNgrams.set(k, Math.max(refNgrams.get(k) ?? 0, c))
+    else {
+      counts.forEach((m, n) => {
+        const merged = (refNgrams as Map<string, number>[])[n] as Map<string, number>
+        for (const [k, c] of m) {
+          const prev = merged.get(k)
+          if (prev === undefined || c > prev) merged.set(k, c)
+        }
+      })
+    }
   }
   const hypTokens = pySplit(preprocess(hypothesis, o))
   const correct = new Array<number>(N).fill(0)
   const total = new Array<number>(N).fill(0)
-  for (const [k, c] of ngramCounts(hypTokens, N)) {
-    const n = Number(k.slice(0, k.indexOf(' '))) - 1
-    total[n] = (total[n] ?? 0) + c
-    const r = refNgrams?.get(k)
-    if (r !== undefined) correct[n] = (correct[n] ?? 0) + Math.min(c, r)
-  }
+  ngramCounts(hypTokens, N).forEach((m, n) => {
+    const refs = refNgrams?.[n]
+    let t = 0
+    let c = 0
+    for (const [k, count] of m) {
+      t += count
+      const r = refs?.get(k)
+      if (r !== undefined) c += Math.min(count, r)
+    }
+    total[n] = t
+    correct[n] = c
+  })
   return [hypTokens.length, closestRefLen(hypTokens.length, refLens), ...correct, ...total]
 }
 

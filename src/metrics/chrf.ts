@@ -1,3 +1,10 @@
+import {
+  clippedMatches,
+  codePointArray,
+  countNgrams,
+  NgramTrie,
+  type NgramCounts,
+} from './ngram-trie.js'
 import { codePoints, pyRemoveSpaces, pySplit } from './text/python-str.js'
 import { SACREBLEU_VERSION } from './reference-versions.js'
 
@@ -44,47 +51,42 @@ function removePunctuation(sentence: string): string[] {
   return out
 }
 
-function counter(items: Iterable<string>): Map<string, number> {
-  const m = new Map<string, number>()
-  for (const it of items) m.set(it, (m.get(it) ?? 0) + 1)
-  return m
+/** Per-order statistics of one segment text: char n-gram ids, then word n-gram ids (chrF++). */
+interface SegmentNgrams {
+  chars: NgramCounts
+  words: NgramCounts | undefined
 }
 
-function* charNgrams(cps: readonly string[], n: number): Generator<string> {
-  for (let i = 0; i + n <= cps.length; i++) {
-    let s = ''
-    for (let k = i; k < i + n; k++) s += cps[k]
-    yield s
+function internWords(words: readonly string[], ids: Map<string, number>): number[] {
+  return words.map((w) => {
+    let id = ids.get(w)
+    if (id === undefined) {
+      id = ids.size
+      ids.set(w, id)
+    }
+    return id
+  })
+}
+
+/** `[hyp_count, ref_count, matches]` for each char order, then each word order. */
+function pairStats(
+  h: SegmentNgrams,
+  r: SegmentNgrams,
+  o: Resolved,
+  charTrie: NgramTrie,
+  wordTrie: NgramTrie,
+): number[] {
+  const stats: number[] = []
+  const add = (hc: NgramCounts, rc: NgramCounts, trie: NgramTrie, order: number) => {
+    const m = clippedMatches(hc, rc, trie, order)
+    for (let n = 1; n <= order; n++) {
+      const refCount = rc.perOrder[n] ?? 0
+      stats.push(refCount > 0 ? (hc.perOrder[n] ?? 0) : 0, refCount, m[n] ?? 0)
+    }
   }
-}
-
-function* wordNgrams(tokens: readonly string[], n: number): Generator<string> {
-  for (let i = 0; i + n <= tokens.length; i++) yield tokens.slice(i, i + n).join(' ')
-}
-
-function extractNgrams(sentence: string, o: Resolved): Map<string, number>[] {
-  const line = o.whitespace ? sentence : pyRemoveSpaces(sentence)
-  const cps = codePoints(line)
-  const all: Map<string, number>[] = []
-  for (let n = 1; n <= o.charOrder; n++) all.push(counter(charNgrams(cps, n)))
-  if (o.wordOrder > 0) {
-    const words = removePunctuation(sentence)
-    for (let n = 1; n <= o.wordOrder; n++) all.push(counter(wordNgrams(words, n)))
-  }
-  return all
-}
-
-function matchStats(hyp: Map<string, number>, ref: Map<string, number>): [number, number, number] {
-  let match = 0
-  let hypCount = 0
-  for (const [ng, c] of hyp) {
-    hypCount += c
-    const r = ref.get(ng)
-    if (r !== undefined) match += Math.min(c, r)
-  }
-  let refCount = 0
-  for (const c of ref.values()) refCount += c
-  return [ref.size > 0 ? hypCount : 0, refCount, match]
+  add(h.chars, r.chars, charTrie, o.charOrder)
+  if (o.wordOrder > 0 && h.words && r.words) add(h.words, r.words, wordTrie, o.wordOrder)
+  return stats
 }
 
 /** `CHRF._compute_f_score` over `[hyp, ref, match]` triples per order; 0-100. */
@@ -133,16 +135,26 @@ export function chrfSegmentStats(
   options: ChrfOptions = {},
 ): number[] {
   const o = resolve(options)
-  const pre = (s: string): string => (o.lowercase ? s.toLowerCase() : s)
-  const hypNgrams = extractNgrams(pre(hypothesis), o)
+  const charTrie = new NgramTrie()
+  const wordTrie = new NgramTrie()
+  const wordIds = new Map<string, number>()
+  const texts = [hypothesis, ...references].map((s) => (o.lowercase ? s.toLowerCase() : s))
+  const ids = texts.map((t) => ({
+    chars: charTrie.ngrams(codePointArray(o.whitespace ? t : pyRemoveSpaces(t)), o.charOrder),
+    words:
+      o.wordOrder > 0
+        ? wordTrie.ngrams(internWords(removePunctuation(t), wordIds), o.wordOrder)
+        : undefined,
+  }))
+  const segments: SegmentNgrams[] = ids.map((x) => ({
+    chars: countNgrams(x.chars, charTrie, o.charOrder),
+    words: x.words ? countNgrams(x.words, wordTrie, o.wordOrder) : undefined,
+  }))
+  const hyp = segments[0] as SegmentNgrams
   let best: number[] = []
   let bestF = -1.0
-  for (const ref of references) {
-    const refNgrams = extractNgrams(pre(ref), o)
-    const stats: number[] = []
-    hypNgrams.forEach((h, i) =>
-      stats.push(...matchStats(h, refNgrams[i] ?? new Map<string, number>())),
-    )
+  for (let k = 1; k < segments.length; k++) {
+    const stats = pairStats(hyp, segments[k] as SegmentNgrams, o, charTrie, wordTrie)
     const f = chrfFromStats(stats, o)
     if (f > bestF) {
       bestF = f

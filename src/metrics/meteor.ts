@@ -10,6 +10,32 @@ export interface MeteorOptions {
 }
 
 type Enum = [index: number, word: string]
+
+/** Bounded memo of pure per-word functions (stems, synonym sets): texts repeat their words. */
+function memo<T>(fn: (w: string) => T, limit = 50_000): (w: string) => T {
+  const cache = new Map<string, T>()
+  return (w) => {
+    let v = cache.get(w)
+    if (v === undefined) {
+      if (cache.size >= limit) cache.clear()
+      v = fn(w)
+      cache.set(w, v)
+    }
+    return v
+  }
+}
+
+const stem = memo(porterStem)
+let synonyms: ((w: string) => ReadonlySet<string>) | undefined
+
+function synonymSet(wordnet: WordNet, w: string): ReadonlySet<string> {
+  synonyms ??= memo((word) => {
+    const s = wordnet.synonymNames(word)
+    s.add(word)
+    return s
+  })
+  return synonyms(w)
+}
 type Match = [hyp: number, ref: number]
 
 /** Exact-string stage: each hypothesis word (last first) takes the last unmatched equal reference word. */
@@ -52,8 +78,7 @@ function synonymMatch(hyp: Enum[], ref: Enum[], wordnet: WordNet): [Match[], Enu
   const matches: Match[] = []
   for (let i = hyp.length - 1; i >= 0; i--) {
     const h = hyp[i] as Enum
-    const syns = wordnet.synonymNames(h[1])
-    syns.add(h[1])
+    const syns = synonymSet(wordnet, h[1])
     let bestJ = -1
     let bestWord: string | undefined
     for (const syn of syns) {
@@ -108,8 +133,8 @@ export function singleMeteorScore(
   if (translationLength === 0 || referenceLength === 0) return 0.0
   const [exact, h1, r1] = matchEnums(hyp, ref)
   const [stemmed, h2, r2] = matchEnums(
-    h1.map(([i, w]) => [i, porterStem(w)]),
-    r1.map(([i, w]) => [i, porterStem(w)]),
+    h1.map(([i, w]) => [i, stem(w)]),
+    r1.map(([i, w]) => [i, stem(w)]),
   )
   let synonyms: Match[] = []
   if (h2.length > 0 && r2.length > 0) [synonyms] = synonymMatch(h2, r2, loadWordNet())
