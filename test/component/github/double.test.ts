@@ -379,4 +379,25 @@ describe('GitHub double: fault injection', () => {
     expect(data.head.sha).toBe('e'.repeat(40))
     expect(logger.lines.some((l) => l.includes('secondary rate limit'))).toBe(true)
   })
+
+  it('sends primary rate limits with x-ratelimit headers; the client waits for the reset and retries once', async () => {
+    gh.faults.next('repos/get', [{ status: 403, primaryRateLimit: true, resetInSeconds: 1 }])
+    const raw = await call('GET', '/repos/o/r')
+    expect(raw.status).toBe(403)
+    expect(raw.headers.get('x-ratelimit-remaining')).toBe('0')
+    expect(Number(raw.headers.get('x-ratelimit-reset'))).toBeGreaterThan(0)
+    gh.faults.next('repos/get', [{ status: 403, primaryRateLimit: true, resetInSeconds: 1 }])
+    const { data } = await doubleClient(gh).rest.repos.get({ owner: 'o', repo: 'r' })
+    expect(data.default_branch).toBe('main')
+    expect(gh.state.requestsFor('repos/get').map((r) => r.status)).toEqual([403, 403, 200])
+  })
+
+  it('injects faults into GraphQL too', async () => {
+    gh.faults.next('graphql', [{ status: 502 }])
+    expect((await call('POST', '/graphql', { query: 'query { viewer { login } }' })).status).toBe(
+      502,
+    )
+    const ok = await call('POST', '/graphql', { query: 'query { viewer { login } }' })
+    expect(ok.json).toEqual({ data: { viewer: { login: 'github-actions[bot]' } } })
+  })
 })
