@@ -28,6 +28,8 @@ export interface Validity {
   checks: ValidityCheck[]
   workers: number
   worker_threads: boolean
+  /** Client thread time (event-loop active time) per received chunk. */
+  cpu_per_event_us: number | null
   calibration: Calibration | null
 }
 
@@ -174,6 +176,8 @@ export function judgeValidity(input: {
     : checks.some((k) => k.status === 'degraded')
       ? 'degraded'
       : 'valid'
+  const events = input.reports.reduce((sum, r) => sum + r.events, 0)
+  const busy = input.reports.reduce((sum, r) => sum + r.busyMs, 0)
   return {
     verdict,
     reasons,
@@ -181,6 +185,7 @@ export function judgeValidity(input: {
     checks,
     workers: input.reports.length,
     worker_threads: input.threads,
+    cpu_per_event_us: events > 0 ? Math.round((busy / events) * 1e4) / 10 : null,
     calibration: c,
   }
 }
