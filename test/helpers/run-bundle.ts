@@ -64,8 +64,9 @@ async function build(): Promise<string> {
       mkdirSync(lock)
       break
     } catch {
-      if (Date.now() - statSync(lock, { throwIfNoEntry: false })!.mtimeMs > 15 * 60_000)
-        rmSync(lock, { recursive: true, force: true })
+      // A lock older than any build is left over from a killed process.
+      const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()
+      if (Date.now() - since > 15 * 60_000) rmSync(lock, { recursive: true, force: true })
       await new Promise((r) => setTimeout(r, 1000))
     }
   }
