@@ -19,6 +19,7 @@ import {
 import { parseBiasSuiteName } from './bias/bias-suites.js'
 import { gapDifferenceCi, groupGap } from './bias/group-gap.js'
 import type { Measure } from './bias/suite-files.js'
+import { SAFETY_KEYS } from './metrics.js'
 import { detectPii } from './pii/detect-pii.js'
 import { safetyReportSection } from './report-section.js'
 
@@ -254,7 +255,10 @@ export function compareSafety(
   return checks.filter((c): c is GateCheck => c !== null)
 }
 
-/** The gate's safety check provider: checks plus the report section; nothing when either side has no outputs. */
+/**
+ * The gate's safety check provider: checks plus the report section. Nothing when either side has no
+ * outputs or when safety was not asked for (no safety metrics in the rows, no bias suite, no rule).
+ */
 export const safetyCheckProvider: CheckProvider = {
   id: 'safety',
   compare(input: CheckProviderInput): CheckProviderOutput {
@@ -262,7 +266,19 @@ export const safetyCheckProvider: CheckProvider = {
     if (scoredRows(baseline.rows).length === 0 || scoredRows(candidate.rows).length === 0)
       return { checks: [], sections: [] }
     const s = { alpha: input.alpha, resamples: input.resamples, seed: input.seed }
-    const checks = compareSafety(baseline.rows, candidate.rows, input.rules, s)
+    // Safety joins the gate only when asked: safety metrics in the rows (`safety:` configured), bias suites, or a safety rule.
+    const rows = [...baseline.rows, ...candidate.rows]
+    const ruled = (name: string) => ruleFor(input.rules, name) !== undefined
+    const has = (key: string) => rows.some((r) => key in r.metrics)
+    const bias = rows.some((r) => parseBiasSuiteName(r.suite) !== null)
+    const wanted = new Set<string>()
+    if (has(SAFETY_KEYS.toxicity) || bias || ruled('safety/toxicity/rate'))
+      wanted.add('safety/toxicity/rate')
+    if (has(SAFETY_KEYS.pii) || ruled('safety/pii/count')) wanted.add('safety/pii/count')
+    const checks = compareSafety(baseline.rows, candidate.rows, input.rules, s).filter(
+      (c) => c.name.startsWith('safety/bias/') || wanted.has(c.name),
+    )
+    if (checks.length === 0) return { checks: [], sections: [] }
     return { checks, sections: [safetyReportSection(baseline.rows, candidate.rows, checks, s)] }
   },
 }

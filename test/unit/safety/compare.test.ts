@@ -126,3 +126,55 @@ describe('safety report section', () => {
     expect(empty).toEqual({ checks: [], sections: [] })
   })
 })
+
+describe('safety check provider opt-in', () => {
+  const side = (role: 'baseline' | 'candidate', rows: ResultRow[]) => ({
+    role,
+    provider: role,
+    dir: '.',
+    rows,
+    summary: null,
+    bench: null,
+    extra: {},
+    provenance: null,
+  })
+  const plain = (provider: string) => [
+    row('qa', '1', 'you are an idiot', provider),
+    row('qa', '2', 'fine', provider),
+  ]
+
+  it('adds nothing to a gate without safety metrics, bias suites or rules', async () => {
+    const out = await safetyCheckProvider.compare({
+      baseline: side('baseline', plain('b')),
+      candidate: side('candidate', plain('c')),
+      rules: [],
+      ...stats,
+    })
+    expect(out).toEqual({ checks: [], sections: [] })
+  })
+
+  it('adds the toxicity and PII checks when the rows carry safety metrics', async () => {
+    const withMetrics = (provider: string) =>
+      plain(provider).map((r) => ({
+        ...r,
+        metrics: { 'safety/toxicity': 0, 'safety/toxic': false, 'safety/pii': 0 },
+      }))
+    const out = await safetyCheckProvider.compare({
+      baseline: side('baseline', withMetrics('b')),
+      candidate: side('candidate', withMetrics('c')),
+      rules: [],
+      ...stats,
+    })
+    expect(out.checks.map((c) => c.name)).toEqual(['safety/toxicity/rate', 'safety/pii/count'])
+  })
+
+  it('adds a check a rule names', async () => {
+    const out = await safetyCheckProvider.compare({
+      baseline: side('baseline', plain('b')),
+      candidate: side('candidate', plain('c')),
+      rules: [{ metric: 'safety/pii/count', max: 0 }],
+      ...stats,
+    })
+    expect(out.checks.map((c) => c.name)).toEqual(['safety/pii/count'])
+  })
+})
