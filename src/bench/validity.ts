@@ -85,6 +85,16 @@ export function judgeValidity(input: {
     grade(loop, 1, 10),
     `client event-loop delay p99 ${r3(loop)} ms`,
   )
+  // A single long pause (GC, the OS descheduling the thread) barely moves the p99 of a 1 ms sampler
+  // but delays every stamp that falls inside it.
+  const pause = Math.max(0, ...input.reports.map((r) => r.loopDelayMaxMs))
+  add(
+    'event_loop_delay_max_ms',
+    pause,
+    '<= 10 ms',
+    grade(pause, 10, 100),
+    `client event-loop paused for ${r3(pause)} ms`,
+  )
 
   const utilization = Math.max(0, ...input.reports.map((r) => r.utilization))
   add(

@@ -73,10 +73,22 @@ describe('timing accuracy against injected truth', () => {
         expect(r.ttft_ms! - r.ttfb_ms!).toBeGreaterThan(0)
         // A timestamp can never precede the send on the shared monotonic clock.
         expect(r.ttft_ms! - truth.ttft_ms!).toBeGreaterThanOrEqual(0)
-        expect(r.ttft_ms! - truth.ttft_ms!).toBeLessThan(BOUND_MS)
-        expect(Math.abs(r.tpot_ms! - truth.tpot_ms!)).toBeLessThan(BOUND_MS / 7)
       }
       const run = outcome.runs[0]!
+      const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b)
+      const at = (xs: number[], q: number) => xs[Math.floor(q * (xs.length - 1))]!
+      const ttftErrors = sorted(requests.map((r) => r.ttft_ms! - r.truth!.ttft_ms!))
+      const tpotErrors = sorted(requests.map((r) => Math.abs(r.tpot_ms! - r.truth!.tpot_ms!)))
+      expect(at(ttftErrors, 0.5)).toBeLessThan(BOUND_MS / 5)
+      // A run the client judged valid must be accurate at p99; when the machine starves the client
+      // the run must say so instead (event-loop delay, pauses, utilization). A single outlier can come
+      // from the simulator's own thread being descheduled between its send stamp and the write.
+      if (run.validity.verdict === 'valid') {
+        expect(at(ttftErrors, 0.99)).toBeLessThan(BOUND_MS)
+        expect(at(tpotErrors, 0.99)).toBeLessThan(BOUND_MS / 7)
+      } else {
+        expect(run.validity.reasons.join(' ')).toMatch(/event-loop delay|event-loop paused|busy/)
+      }
       expect(run.summary.tokens_per_chunk).toBe(2)
       expect(run.summary.output_tokens.mean).toBe(8)
       expect(run.validity.workers).toBeGreaterThanOrEqual(1)
