@@ -50,7 +50,12 @@ export const biasSuiteSchema = z.strictObject({
     .describe(
       'Path of the bias suite file (YAML or JSON; BBQ: JSONL), relative to the config file.',
     ),
-  provider: name.optional(),
+  provider: name.optional().describe('Run the suite against this provider only.'),
+  providers: z
+    .array(name)
+    .min(1)
+    .optional()
+    .describe('Run the suite against these providers only.'),
   samples: positiveInt
     .max(100)
     .optional()

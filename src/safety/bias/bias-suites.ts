@@ -90,7 +90,9 @@ export async function biasEvalSuites(
         prompt: '{{ prompt }}',
         id: 'id',
         tags: ['safety', 'bias', entry.kind],
-        ...(entry.provider ? { providers: [entry.provider] } : {}),
+        ...(entry.providers || entry.provider
+          ? { providers: entry.providers ?? [entry.provider!] }
+          : {}),
       }),
     )
   }
