@@ -71,11 +71,15 @@ export function latestRows(rows: readonly ResultRow[]): ResultRow[] {
 }
 
 /**
- * Appends result rows to results.jsonl, one complete line per write, in the order cases finish, so a
- * killed run leaves only whole lines (plus at most one cut-off line that `readResults` drops).
+ * Appends result rows to results.jsonl in the order cases finish. Lines are group-committed: while one
+ * write is in flight, finished rows queue in memory and go out together in the next write, so workers
+ * never wait on the disk and a killed run leaves whole lines (plus at most one cut-off line that
+ * `readResults` drops); rows still queued at a kill are simply run again by `--resume`.
  */
 export class ResultsWriter {
-  private chain: Promise<void> = Promise.resolve()
+  private pending: string[] = []
+  private flushing: Promise<void> | undefined
+  private failure: unknown
 
   private constructor(private readonly handle: FileHandle) {}
 
@@ -85,14 +89,33 @@ export class ResultsWriter {
     return new ResultsWriter(await open(file, keepBytes === undefined ? 'w' : 'a'))
   }
 
-  append(row: ResultRow): Promise<void> {
-    const line = `${JSON.stringify(row)}\n`
-    this.chain = this.chain.then(() => this.handle.write(line).then(() => undefined))
-    return this.chain
+  /** Queues one row; it is written with the next group commit. A write error surfaces on `close`. */
+  append(row: ResultRow): void {
+    this.pending.push(`${JSON.stringify(row)}\n`)
+    this.flushing ??= this.flush()
   }
 
+  private async flush(): Promise<void> {
+    try {
+      while (this.pending.length > 0 && this.failure === undefined) {
+        const batch = this.pending.join('')
+        this.pending = []
+        await this.handle.write(batch)
+      }
+    } catch (error) {
+      this.failure = error
+    } finally {
+      this.flushing = undefined
+    }
+  }
+
+  /** Writes what is queued, closes the file and throws the first write error, if any. */
   async close(): Promise<void> {
-    await this.chain
+    while (this.flushing) await this.flushing
+    if (this.pending.length > 0 && this.failure === undefined) await this.flush()
     await this.handle.close()
+    if (this.failure !== undefined) {
+      throw this.failure instanceof Error ? this.failure : new Error(String(this.failure))
+    }
   }
 }

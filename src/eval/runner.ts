@@ -16,8 +16,8 @@ export interface RunnerDeps {
   judges: ReadonlyMap<string, ModelClient>
   /** Workers per provider; default: the client's concurrency limit plus a small queue so it never idles. */
   workers: (provider: string) => number
-  /** Called with each finished row, in finishing order (the results writer). */
-  onRow: (row: ResultRow) => Promise<void>
+  /** Called with each finished row, in finishing order (the results writer); must not block. */
+  onRow: (row: ResultRow) => void
   onProgress?: (error: boolean) => void
   signal: AbortSignal
   now?: () => number
@@ -85,7 +85,7 @@ export async function runPlan(plan: readonly PlanItem[], deps: RunnerDeps): Prom
         span ? [Math.min(span[0], started), Math.max(span[1], finished)] : [started, finished],
       )
       rows.push(result.row)
-      await deps.onRow(result.row)
+      deps.onRow(result.row)
       deps.onProgress?.(result.row.error !== null)
     }
   }

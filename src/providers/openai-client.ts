@@ -106,7 +106,11 @@ export class OpenAIClient implements ModelClient {
   }
 
   stats(): ClientStats {
-    return { ...this.counters, in_flight: this.limiter.inFlight }
+    return {
+      ...this.counters,
+      in_flight: this.limiter.inFlight,
+      occupied_ms: Math.round(this.limiter.occupiedMs),
+    }
   }
 
   async close(): Promise<void> {

@@ -106,6 +106,8 @@ export interface ClientStats {
   cache_misses: number
   /** Requests in flight right now. */
   in_flight: number
+  /** Time integral of requests in flight (slot-milliseconds): divided by wall time, the mean concurrency. */
+  occupied_ms: number
 }
 
 /** A client bound to one configured provider: retries, timeout, concurrency limit and cache are inside. */
