@@ -45,6 +45,8 @@ export const OPERATIONS = [
   'actions/list-workflow-runs-for-repo',
   'actions/list-workflow-runs',
   'actions/get-workflow-run',
+  'actions/cancel-workflow-run',
+  'actions/cancel-workflow-run',
   'actions/list-workflow-run-artifacts',
   'actions/download-artifact',
 ] as const

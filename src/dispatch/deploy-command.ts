@@ -7,7 +7,7 @@ import { deploy, type DeployOutcome, type DeployPorts } from './deploy.js'
 import { driverFor } from './drivers.js'
 import { followJob } from './job.js'
 import { MlflowClient } from './mlflow.js'
-import { githubDeploymentRecorder } from './github-recorder.js'
+import { githubDeploymentRecorder, githubWorkflowPort } from './github-ports.js'
 
 /** The deploy outcome as Markdown for the job summary and the comments. */
 export function outcomeMarkdown(env: string, sha: string, outcome: DeployOutcome): string {
@@ -51,6 +51,7 @@ function ports(
       { repo, sha, configHash, kind: `deploy-${environment}` },
       ctx.env,
       { LLMOPS_ENVIRONMENT: environment },
+      { workflows: () => githubWorkflowPort(ctx.env, ctx.logger) },
     )
     result.runJob = async () => {
       const { id } = await driver.submit(ctx.signal)

@@ -4,6 +4,7 @@ import type { JobTarget } from './config-schema.js'
 import type { JobDriver } from './job.js'
 import { rayDriver, raySubmissionId } from './ray.js'
 import { webhookDriver } from './webhook.js'
+import { workflowDriver, type WorkflowPort } from './workflow.js'
 
 /** What identifies one dispatch: the same ids give the same job id, so retries never start a second job. */
 export interface DispatchIds {
@@ -26,6 +27,7 @@ export function driverFor(
   ids: DispatchIds,
   env: Env,
   extraEnv: Record<string, string>,
+  deps: { workflows?: () => WorkflowPort } = {},
 ): JobDriver {
   const jobId = raySubmissionId(
     ids.repo,
@@ -75,6 +77,18 @@ export function driverFor(
           sha: ids.sha,
           env: jobEnv,
         },
+      })
+    }
+    case 'workflow': {
+      if (!deps.workflows)
+        throw new UsageError(
+          'the workflow target needs a GitHub token (GITHUB_TOKEN) and repository',
+        )
+      const inputs: Record<string, string> = { ...target.inputs, sha: ids.sha }
+      return workflowDriver(deps.workflows(), {
+        workflow: target.workflow,
+        ref: target.ref ?? env.GITHUB_REF_NAME ?? 'main',
+        inputs,
       })
     }
     default:

@@ -5,6 +5,7 @@ import { loadConfig } from '../config/load.js'
 import { UsageError } from '../errors.js'
 import type { JobTarget } from './config-schema.js'
 import { driverFor } from './drivers.js'
+import { githubWorkflowPort } from './github-ports.js'
 import { followJob } from './job.js'
 
 const STATUS_WORD = {
@@ -81,6 +82,7 @@ export const finetuneCommand: Command = {
       { repo, sha, configHash, kind: 'finetune' },
       ctx.env,
       parseEnvFlags(values.env),
+      { workflows: () => githubWorkflowPort(ctx.env, ctx.logger) },
     )
     const timeoutS = intFlag('timeout', values.timeout, { min: 1 }) ?? target.timeout_s
     const { id, resumed } = await driver.submit(ctx.signal)

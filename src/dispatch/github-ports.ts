@@ -3,7 +3,10 @@ import { InfrastructureError } from '../errors.js'
 import { createGitHubClient, type GitHubClient } from '../github/client.js'
 import { readRunContext } from '../github/context.js'
 import { createDeployment, setDeploymentStatus } from '../github/deployments.js'
+import { dispatchWorkflow } from '../github/dispatch.js'
+import { cancelWorkflowRun, getWorkflowRun } from '../github/workflow-runs.js'
 import type { DeploymentRecorder } from './deploy.js'
+import type { WorkflowPort } from './workflow.js'
 
 /**
  * The GitHub Deployments recorder over src/github/deployments.ts. A 202 (GitHub merged the default
@@ -45,5 +48,25 @@ export function githubDeploymentRecorder(
         ...(details.environmentUrl ? { environmentUrl: details.environmentUrl } : {}),
       })
     },
+  }
+}
+
+/** The workflow target's GitHub surface: dispatch, read and cancel runs. */
+export function githubWorkflowPort(
+  env: Readonly<Record<string, string | undefined>>,
+  logger: Logger,
+  client: GitHubClient = createGitHubClient(env, logger),
+): WorkflowPort {
+  const { repo } = readRunContext(env)
+  return {
+    async dispatch(request) {
+      const run = await dispatchWorkflow(client, repo, request)
+      return {
+        ...(run.runId !== undefined ? { runId: run.runId } : {}),
+        ...(run.htmlUrl ? { htmlUrl: run.htmlUrl } : {}),
+      }
+    },
+    getRun: (runId) => getWorkflowRun(client, repo, runId),
+    cancelRun: (runId) => cancelWorkflowRun(client, repo, runId),
   }
 }
