@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -66,6 +66,84 @@ describe('llmops bench', () => {
     expect(['valid', 'degraded', 'invalid']).toContain(bench.validity.verdict)
     expect(bench.provenance?.servers.candidate?.name).toBe('llmops-sim')
     expect(result.summary).toContain('| default concurrency=1 | 12 |')
+  })
+
+  it('runs an open loop on a seeded schedule and reports schedule lag', async () => {
+    sim = await startSimServer({
+      profile: { models: { m: { timing: { ttft_ms: 5, itl_ms: 1 } } } },
+    })
+    const { result, bench } = await run([
+      '--endpoint',
+      sim.url,
+      '--model',
+      'm',
+      '--rate',
+      '40',
+      '--burstiness',
+      '0.5',
+      '--requests',
+      '20',
+      '--warmup',
+      '2',
+      '--output-tokens',
+      '4',
+      '--input-tokens',
+      '8',
+    ])
+    expect(result.exitCode).toBe(0)
+    expect(bench.runs[0]).toMatchObject({
+      load: 'rate=40',
+      mode: 'open',
+      rate: 40,
+      burstiness: 0.5,
+    })
+    expect(bench.requests).toHaveLength(20)
+    const lags = bench.requests.map((r) => r.schedule_lag_ms!)
+    expect(lags.every((l) => typeof l === 'number' && l >= 0)).toBe(true)
+    expect(bench.runs[0]!.validity.checks).toContainEqual(
+      expect.objectContaining({ name: 'schedule_lag_p99_ms' }),
+    )
+  })
+
+  it('reads scenarios and the provider from the config file', async () => {
+    sim = await startSimServer({
+      profile: { models: { 'my-model': { timing: { ttft_ms: 2, itl_ms: 1 } } } },
+    })
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-config-'))
+    const config = path.join(dir, 'llmops.yml')
+    await writeFile(
+      config,
+      [
+        'version: 1',
+        'providers:',
+        '  candidate: { base_url: "${SIM_URL}", model: my-model }',
+        'benchmark:',
+        '  scenarios:',
+        '    - { name: chat-short, concurrency: [2], requests: 6, warmup: 1, input_tokens: 8, output_tokens: 4, slo: { ttft_ms: 5000 } }',
+        '',
+      ].join('\n'),
+    )
+    const out = await mkdtemp(path.join(os.tmpdir(), 'bench-'))
+    const result = await benchCommand.run({
+      argv: ['--config', config, '--out', out, '--no-calibrate'],
+      env: { SIM_URL: sim.url },
+      cwd: dir,
+      stdout: new PassThrough(),
+      logger: memoryLogger(),
+      signal: new AbortController().signal,
+      inAction: false,
+    })
+    expect(result.exitCode).toBe(0)
+    const bench = benchSchema.parse(
+      JSON.parse(await readFile(path.join(out, 'bench.json'), 'utf8')),
+    )
+    expect(bench.runs[0]).toMatchObject({
+      scenario: 'chat-short',
+      load: 'concurrency=2',
+      slo: { ttft_ms: 5000 },
+    })
+    expect(bench.runs[0]!.summary.slo_attainment).toBe(1)
+    expect(bench.requests).toHaveLength(6)
   })
 
   it('records stalled, truncated and rejected streams as errors with partial timings', async () => {
