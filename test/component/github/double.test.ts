@@ -318,6 +318,18 @@ describe('GitHub double: state', () => {
     ).rejects.toMatchObject({ status: 422 })
   })
 
+  it('cancels a queued workflow run (202) and refuses a completed one (409)', async () => {
+    const queued = gh.state.seedWorkflowRun({
+      repo: 'o/r',
+      headSha: 'f'.repeat(40),
+      status: 'queued',
+      conclusion: null,
+    })
+    expect((await call('POST', `/repos/o/r/actions/runs/${queued.id}/cancel`)).status).toBe(202)
+    expect(queued).toMatchObject({ status: 'completed', conclusion: 'cancelled' })
+    expect((await call('POST', `/repos/o/r/actions/runs/${queued.id}/cancel`)).status).toBe(409)
+  })
+
   it('serves artifacts through a redirect, as zip bytes', async () => {
     const run = gh.state.seedWorkflowRun({
       repo: 'o/r',
