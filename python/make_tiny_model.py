@@ -31,6 +31,7 @@ CHAT_TEMPLATE = (
     "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
 )
 # Small enough to load in well under a second and generate hundreds of tokens per second on 2 cores.
+BIAS_CHANNEL = 8.0
 DIMS = {"n_embd": 64, "n_head": 4, "n_head_kv": 2, "n_ff": 192, "n_layer": 2, "n_ctx": 2048}
 
 
@@ -59,7 +60,7 @@ def vocab_and_merges(tok: Tokenizer) -> tuple[list[str], list[str]]:
     return tokens, merges
 
 
-def weights(rng: np.random.Generator, n_vocab: int) -> dict[str, np.ndarray]:
+def weights(rng: np.random.Generator, n_vocab: int, special_ids: list[int]) -> dict[str, np.ndarray]:
     d, ff, heads, kv = DIMS["n_embd"], DIMS["n_ff"], DIMS["n_head"], DIMS["n_head_kv"]
     kv_dim = d // heads * kv
 
@@ -67,7 +68,12 @@ def weights(rng: np.random.Generator, n_vocab: int) -> dict[str, np.ndarray]:
         return rng.normal(0.0, std, size=(rows, cols)).astype(np.float32)
 
     # NumPy shapes follow the PyTorch (out, in) layout; the GGUF writer reverses them to ggml order.
+    # Hidden dimension 0 is a constant channel: every embedding holds BIAS_CHANNEL there and no layer
+    # writes to it, so after the final RMSNorm it is always positive. Its output weights push the
+    # special tokens' logits about 40 nats down, so the model never emits EOS or <|im_start|>: every
+    # generation runs to max_tokens, which is what fixed-length latency benchmarks need.
     t: dict[str, np.ndarray] = {"token_embd.weight": mat(n_vocab, d, 0.5)}
+    t["token_embd.weight"][:, 0] = BIAS_CHANNEL
     for i in range(DIMS["n_layer"]):
         p = f"blk.{i}."
         t[p + "attn_norm.weight"] = np.ones(d, dtype=np.float32)
@@ -75,13 +81,17 @@ def weights(rng: np.random.Generator, n_vocab: int) -> dict[str, np.ndarray]:
         t[p + "attn_k.weight"] = mat(kv_dim, d, 0.125)
         t[p + "attn_v.weight"] = mat(kv_dim, d, 0.125)
         t[p + "attn_output.weight"] = mat(d, d, 0.125)
+        t[p + "attn_output.weight"][0, :] = 0.0
         t[p + "ffn_norm.weight"] = np.ones(d, dtype=np.float32)
         t[p + "ffn_gate.weight"] = mat(ff, d, 0.125)
         t[p + "ffn_up.weight"] = mat(ff, d, 0.125)
         t[p + "ffn_down.weight"] = mat(d, ff, 0.07)
+        t[p + "ffn_down.weight"][0, :] = 0.0
     t["output_norm.weight"] = np.ones(d, dtype=np.float32)
     # Logit spread of about 2 nats: outputs vary with the prompt instead of one token winning everywhere.
     t["output.weight"] = mat(n_vocab, d, 0.25)
+    t["output.weight"][:, 0] = 0.0
+    t["output.weight"][special_ids, 0] = -8.0
     return t
 
 
@@ -109,9 +119,9 @@ def write_gguf(path: Path, tokens: list[str], merges: list[str], tensors: dict[s
     w.add_token_merges(merges)
     w.add_bos_token_id(tokens.index(BOS))
     w.add_eos_token_id(tokens.index(EOS))
-    # No BOS by default, like GPT-2 and lm-evaluation-harness' API models: prompt token counts equal
-    # the tokenizer's counts.
-    w.add_add_bos_token(False)
+    # BOS is prepended to every prompt, as Llama models do. llama-cpp-python's echo logprobs rely on
+    # it: without a leading BOS they pair each prompt token with the next position's distribution.
+    w.add_add_bos_token(True)
     w.add_chat_template(CHAT_TEMPLATE)
     for name, array in tensors.items():
         w.add_tensor(name, array)
@@ -142,7 +152,8 @@ def main(argv: list[str]) -> int:
     tokens, merges = vocab_and_merges(tok)
     args.out.mkdir(parents=True, exist_ok=True)
     model_path = args.out / f"{MODEL_NAME}.gguf"
-    write_gguf(model_path, tokens, merges, weights(np.random.default_rng(args.seed), len(tokens)))
+    special_ids = [tokens.index(t) for t in SPECIAL_TOKENS]
+    write_gguf(model_path, tokens, merges, weights(np.random.default_rng(args.seed), len(tokens), special_ids))
     tok.save(str(args.out / "tokenizer.json"))
     manifest = {
         "name": MODEL_NAME,

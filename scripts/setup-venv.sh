@@ -50,6 +50,9 @@ if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ]; then
   exit 0
 fi
 
+# llama-cpp-python builds llama.cpp from its sdist on the first install; the multimodal (llava/mtmd)
+# library is not needed by the server for text models and is a large share of the compile time.
+export CMAKE_ARGS=${CMAKE_ARGS:--DLLAVA_BUILD=OFF}
 echo "setup-venv: installing ${reqs[*]}"
 args=()
 for f in "${reqs[@]}"; do args+=(-r "$f"); done
