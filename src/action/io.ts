@@ -85,6 +85,13 @@ export const actionIo = {
       out: { description: 'Output directory for gate.json, report.md, report-full.md and junit.xml.', default: 'llmops-results/gate', flag: '--out' },
       comment: { description: 'Post or update the sticky PR comment.', default: 'true', flag: '--comment', boolean: true },
       check: { description: 'Create a check run on the PR head.', default: 'true', flag: '--check', boolean: true },
+      'baseline-provider': { description: 'Provider of the baseline rows when one results directory holds several (side by side).', flag: '--baseline-provider' },
+      'candidate-provider': { description: 'Provider of the candidate rows when one results directory holds several.', flag: '--candidate-provider' },
+      name: { description: 'Gate name: one sticky comment and one check run per PR and name.', flag: '--name' },
+      'on-inconclusive': { description: 'Check conclusion for an inconclusive gate: pass, fail or neutral (default from the config, else neutral).', flag: '--on-inconclusive' },
+      'new-comment': { description: 'Post a new comment on every run (older ones minimized) instead of updating the sticky one.', default: 'false', flag: '--new-comment', boolean: true },
+      pr: { description: 'Pull request number, for workflow_run jobs whose event lists no PR (fork PRs); resolve it from the API, never from an artifact.', flag: '--pr' },
+      sha: { description: 'PR head SHA (40 hex) the check run belongs to, with pr.', flag: '--sha' },
       'github-token': token,
     },
     outputs: {

@@ -34,8 +34,8 @@ export const gateOptionsSchema = z.strictObject({
   resamples: z.int().min(10_000).default(10_000),
   seed: z.int().default(1),
   /**
-   * Margin for metrics no rule gives `max_drop`/`max_increase`; unset means two points on the metric's
-   * scale (0.02 for 0-1 metrics, 2 for 0-100 metrics, else 2% of the baseline mean).
+   * Margin for metrics no rule gives `max_drop`/`max_increase`; unset means one point on the metric's
+   * scale (0.01 for 0-1 metrics, 1 for 0-100 metrics, else 1% of the baseline mean).
    */
   default_max_drop: z.number().min(0).optional(),
   /** Share of cases that may end in an error (or be missing) on the candidate before the gate fails. */

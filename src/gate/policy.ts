@@ -31,9 +31,10 @@ export function lowerIsBetterByName(metric: string): boolean {
 }
 
 /**
- * The default margin: two points on the metric's scale. Values inside [0, 1] are proportions or
- * 0-1 scores (margin 0.02); inside [0, 100] percentages or BLEU/chrF (margin 2); anything else 2% of
- * the baseline mean's magnitude.
+ * The default margin: one point on the metric's scale. Values inside [0, 1] are proportions or
+ * 0-1 scores (margin 0.01); inside [0, 100] percentages or BLEU/chrF (margin 1); anything else 1% of
+ * the baseline mean's magnitude. One point keeps a 2-point regression detectable at n = 500 while
+ * changes too small to matter never fail.
  */
 export function defaultMargin(values: Iterable<number>, baselineMean: number): number {
   let lo = Infinity
@@ -43,9 +44,9 @@ export function defaultMargin(values: Iterable<number>, baselineMean: number): n
     lo = Math.min(lo, v)
     hi = Math.max(hi, v)
   }
-  if (lo >= 0 && hi <= 1) return 0.02
-  if (lo >= 0 && hi <= 100) return 2
-  return Number.isFinite(baselineMean) ? Math.abs(baselineMean) * 0.02 : 0
+  if (lo >= 0 && hi <= 1) return 0.01
+  if (lo >= 0 && hi <= 100) return 1
+  return Number.isFinite(baselineMean) ? Math.abs(baselineMean) * 0.01 : 0
 }
 
 /** Resolves the policy of `suite/metric` from the rules (later rules override earlier ones) and the defaults. */

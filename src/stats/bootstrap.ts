@@ -62,10 +62,12 @@ export function bootstrapMeanBca(
 
   const rng = new Xoshiro128(seed)
   const stats = new Float64Array(resamples)
-  for (let r = 0; r < resamples; r++) {
-    let s = 0
-    for (let i = 0; i < n; i++) s += x[rng.nextInt(n)]!
-    stats[r] = s / n
+  if (!resampleFewValues(x, rng, stats)) {
+    for (let r = 0; r < resamples; r++) {
+      let s = 0
+      for (let i = 0; i < n; i++) s += x[rng.nextInt(n)]!
+      stats[r] = s / n
+    }
   }
   const se = standardDeviation(stats)
   stats.sort()
@@ -86,6 +88,60 @@ export function bootstrapMeanBca(
     method: 'bca',
     resamples,
   }
+}
+
+/**
+ * Fast path for samples with a few distinct values, such as per-case differences of pass/fail
+ * metrics (-1, 0, +1, mostly 0): a resample's mean depends only on how often each value is drawn,
+ * which is multinomial, so each resample draws the counts of the rare values by binomial inversion
+ * (expected cost their count) and gives the rest to the most frequent value. Same distribution as
+ * drawing n indices, at a fraction of the cost. Returns false when the shape does not suit.
+ */
+function resampleFewValues(x: Float64Array, rng: Xoshiro128, out: Float64Array): boolean {
+  const n = x.length
+  const counts = new Map<number, number>()
+  for (let i = 0; i < n; i++) {
+    counts.set(x[i]!, (counts.get(x[i]!) ?? 0) + 1)
+    if (counts.size > 16) return false
+  }
+  const byFrequency = [...counts.entries()].sort((a, b) => a[1] - b[1])
+  const mode = byFrequency.pop()!
+  const rare = byFrequency
+  const rareTotal = rare.reduce((t, [, c]) => t + c, 0)
+  if (rareTotal > 200) return false
+  const values = Float64Array.from(rare.map(([v]) => v))
+  const probs = Float64Array.from(rare.map(([, c]) => c / n))
+  for (let r = 0; r < out.length; r++) {
+    let left = n
+    let mass = 1
+    let sum = 0
+    for (let k = 0; k < values.length && left > 0; k++) {
+      const p = Math.min(1, probs[k]! / mass)
+      const c = binomialInversion(left, p, rng)
+      sum += c * values[k]!
+      left -= c
+      mass -= probs[k]!
+    }
+    out[r] = (sum + left * mode[0]) / n
+  }
+  return true
+}
+
+/** A Binomial(n, p) draw by inversion of the CDF; used only where n·p is small (at most a few hundred). */
+function binomialInversion(n: number, p: number, rng: Xoshiro128): number {
+  if (p <= 0) return 0
+  if (p >= 1) return n
+  const u = rng.nextFloat()
+  const ratio = p / (1 - p)
+  let prob = Math.pow(1 - p, n)
+  let cdf = prob
+  let k = 0
+  while (u > cdf && k < n) {
+    prob *= ((n - k) / (k + 1)) * ratio
+    k++
+    cdf += prob
+  }
+  return k
 }
 
 /**

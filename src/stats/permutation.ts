@@ -23,8 +23,8 @@ const TOL = 1e-9
 
 /**
  * Paired (sign-flip) permutation test of the mean of `candidate[i] - baseline[i]`: under H0 each
- * difference is as likely positive as negative. Enumerates all 2^n sign patterns when that is no more
- * than `resamples`, else draws `resamples` patterns (32 signs per random word) and reports
+ * difference is as likely positive as negative. Enumerates all 2^m sign patterns of the m non-zero
+ * differences when that is no more than `resamples`, else draws `resamples` patterns (32 signs per random word) and reports
  * (1 + #as-extreme) / (1 + resamples), which never returns 0 (Phipson and Smyth 2010).
  */
 export function pairedPermutationTest(
@@ -35,22 +35,27 @@ export function pairedPermutationTest(
   const n = baseline.length
   if (candidate.length !== n) throw new RangeError('paired samples differ in length')
   if (n === 0) return { statistic: NaN, p: 1, exact: true }
-  const d = new Float64Array(n)
+  // Zero differences are unchanged by a sign flip, so only the non-zero ones are permuted.
+  const all = new Float64Array(n)
+  let nz = 0
   let observed = 0
   let scale = 0
   for (let i = 0; i < n; i++) {
-    d[i] = candidate[i]! - baseline[i]!
-    observed += d[i]!
-    scale += Math.abs(d[i]!)
+    const v = candidate[i]! - baseline[i]!
+    if (v !== 0) all[nz++] = v
+    observed += v
+    scale += Math.abs(v)
   }
+  const d = all.subarray(0, nz)
+  const m = nz
   const tol = TOL * Math.max(scale, 1e-300)
   const extreme = extremeTest(observed, tol, alternative)
-  if (n <= 30 && 2 ** n <= resamples) {
+  if (m <= 30 && 2 ** m <= resamples) {
     let count = 0
-    const total = 2 ** n
+    const total = 2 ** m
     for (let mask = 0; mask < total; mask++) {
       let s = 0
-      for (let i = 0; i < n; i++) s += (mask >>> i) & 1 ? -d[i]! : d[i]!
+      for (let i = 0; i < m; i++) s += (mask >>> i) & 1 ? -d[i]! : d[i]!
       if (extreme(s)) count++
     }
     return { statistic: observed / n, p: count / total, exact: true }
@@ -60,7 +65,7 @@ export function pairedPermutationTest(
   for (let r = 0; r < resamples; r++) {
     let s = 0
     let bits = 0
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < m; i++) {
       if ((i & 31) === 0) bits = rng.nextUint32()
       s += bits & 1 ? -d[i]! : d[i]!
       bits >>>= 1
