@@ -1,4 +1,5 @@
 import { open, readFile, truncate, type FileHandle } from 'node:fs/promises'
+import { getErrorMessage } from '../errors.js'
 import { resultRowSchema, type ResultRow } from '../contracts/results.js'
 
 /** The identity of a result line: one case of one suite against one provider. */
@@ -115,7 +116,7 @@ export class ResultsWriter {
     if (this.pending.length > 0 && this.failure === undefined) await this.flush()
     await this.handle.close()
     if (this.failure !== undefined) {
-      throw this.failure instanceof Error ? this.failure : new Error(String(this.failure))
+      throw this.failure instanceof Error ? this.failure : new Error(getErrorMessage(this.failure))
     }
   }
 }
