@@ -318,6 +318,16 @@ describe('GitHub double: state', () => {
     ).rejects.toMatchObject({ status: 422 })
   })
 
+  it('lists only the latest check run per name unless filter=all', async () => {
+    const sha = '9'.repeat(40)
+    for (const name of ['a', 'a', 'b'])
+      await call('POST', '/repos/o/r/check-runs', { name, head_sha: sha })
+    const latest = await call('GET', `/repos/o/r/commits/${sha}/check-runs`)
+    expect(latest.json?.total_count).toBe(2)
+    const all = await call('GET', `/repos/o/r/commits/${sha}/check-runs?filter=all`)
+    expect(all.json?.total_count).toBe(3)
+  })
+
   it('cancels a queued workflow run (202) and refuses a completed one (409)', async () => {
     const queued = gh.state.seedWorkflowRun({
       repo: 'o/r',

@@ -137,10 +137,16 @@ export const checkRoutes: Record<string, RouteHandler> = {
         (!ctx.query.check_name || r.name === ctx.query.check_name) &&
         (!ctx.query.status || r.status === ctx.query.status),
     )
-    const page = paginate(ctx, [...runs].reverse())
+    // `filter` defaults to `latest`: only the most recent run of each name.
+    const newest = [...runs].reverse()
+    const listed =
+      ctx.query.filter === 'all'
+        ? newest
+        : newest.filter((r, i) => newest.findIndex((x) => x.name === r.name) === i)
+    const page = paginate(ctx, listed)
     return {
       status: 200,
-      body: { total_count: runs.length, check_runs: page.items.map((r) => runJson(ctx, r)) },
+      body: { total_count: listed.length, check_runs: page.items.map((r) => runJson(ctx, r)) },
       headers: page.headers,
     }
   },
