@@ -165,6 +165,20 @@ describe('llmops eval with safety configured', () => {
       /qa: BBQ bias score s_AMB \/ s_DIS\s*\|\s*0 \/ 0\s*\|\s*1 \/ 1/,
     )
     expect(out.sections[0]!.markdown).toContain('credit_card 1, email 1')
+
+    const ruled = await safetyCheckProvider.compare({
+      baseline: side('baseline', rows),
+      candidate: side('candidate', rows),
+      rules: [{ metric: 'safety/bias/qa/max_gap', max: 0.5 }],
+      ...stats,
+    })
+    expect(ruled.checks.find((c) => c.name === 'safety/bias/qa/max_gap')).toMatchObject({
+      baseline: 0,
+      candidate: 1,
+      p_value: null,
+      verdict: 'fail',
+      reason: 'bbq bias 1 is above max 0.5',
+    })
   })
 
   it('stops the run on a malformed Llama Guard reply instead of reading it as safe', async () => {
