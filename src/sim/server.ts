@@ -18,8 +18,11 @@ import { decode, encode, splitTokens } from './tokenizer.js'
 
 /** Options of {@link startSimServer}. */
 export interface SimServerOptions {
-  /** A parsed profile, or a profile object as written by hand (defaults filled in). */
-  profile?: SimProfile | SimProfileInput
+  /**
+   * A parsed profile, or a profile object as written by hand (defaults filled in). Any object is
+   * accepted and validated at run time, with a ConfigurationError naming the bad key path.
+   */
+  profile?: SimProfile | SimProfileInput | Record<string, unknown>
   port?: number
   host?: string
 }
