@@ -10,7 +10,8 @@ import { readPullRequestRef, type PullRequestRef } from '../report/pr-context.js
 import { publish, type Publisher } from '../report/publish.js'
 import { renderGateTexts, writeGateOutputs } from '../report/write-outputs.js'
 import type { CheckProvider } from './check-provider.js'
-import { checkProviders } from './check-providers.js'
+import { safetyCheckProvider } from '../safety/compare.js'
+import { checkProviders, claimedByProviders } from './check-providers.js'
 import { gateOptionsSchema, type GateOptions, type GateRule } from './config-schema.js'
 import { githubMergeBaseArtifacts } from './github-artifacts.js'
 import { resolveMergeBaseBaseline, type MergeBaseArtifacts } from './merge-base.js'
@@ -125,6 +126,8 @@ async function runGateCommand(ctx: CommandContext, deps: GateDeps): Promise<Comm
     rules,
     options,
     providers: deps.providers,
+    // Safety metrics are the safety provider's to compare, when it is in the family.
+    ...(deps.providers.includes(safetyCheckProvider) ? { claimed: claimedByProviders } : {}),
     warnings,
   })
   for (const w of outcome.warnings) ctx.logger.warn(w)

@@ -27,6 +27,8 @@ export interface RunGateInput {
   options: GateOptions
   /** Latency, safety and other comparisons that join the Holm family. */
   providers?: readonly CheckProvider[]
+  /** Suites (metric null) and metrics the providers compare themselves; left out of the quality checks. */
+  claimed?: (suite: string, metric: string | null) => boolean
   warnings?: string[]
 }
 
@@ -43,6 +45,7 @@ export async function runGate(input: RunGateInput): Promise<GateOutcome> {
 
   for (const pairing of pairBySuite(baseline.rows, candidate.rows)) {
     const { suite, pairs } = pairing
+    if (input.claimed?.(suite, null)) continue
     const baseCases = pairs.length + pairing.missingInCandidate.length
     const candidateErrors = pairs.filter((p) => p.candidate.error).length
     const baselineErrors =
@@ -65,6 +68,7 @@ export async function runGate(input: RunGateInput): Promise<GateOutcome> {
     const byId = new Map<string, PairedCase>(pairs.map((p) => [p.id, p]))
     const comparisons = []
     for (const metric of pairing.metrics) {
+      if (input.claimed?.(suite, metric)) continue
       const name = `${suite}/${metric}`
       const comparison = compareMetric(suite, metric, pairs, stats)
       const policy = policyFor(name, input.rules, options, () =>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { GateCheck } from '../../../src/contracts/gate.js'
 import type { CheckProvider } from '../../../src/gate/check-provider.js'
+import { claimedByProviders } from '../../../src/gate/check-providers.js'
 import { runGate } from '../../../src/gate/run-gate.js'
 import {
   binaryRows,
@@ -164,6 +165,16 @@ describe('runGate verdicts', () => {
     expect(l.adjusted_p).toBeCloseTo(0.06, 12)
     expect(l.verdict).toBe('inconclusive')
     expect(o.sections).toHaveLength(1)
+  })
+
+  it('leaves metrics claimed by a check provider out of the quality checks', async () => {
+    const rows = binaryRows('qa', 'em', flips(50)).map((r) => ({
+      ...r,
+      metrics: { ...r.metrics, 'safety/toxic': false },
+    }))
+    const o = await gate(rows, { claimed: claimedByProviders })
+    expect(o.checks.map((c) => c.name)).toEqual(['qa/em', 'qa/coverage'])
+    expect((await gate(rows)).checks.map((c) => c.name)).toContain('qa/safety/toxic')
   })
 
   it('warns about rules that match nothing', async () => {
