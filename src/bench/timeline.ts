@@ -106,7 +106,8 @@ export function classifyEvent(t: number, block: string): StreamEvent {
     return {
       ...event,
       kind: 'error',
-      message: typeof e === 'string' ? e : typeof e.message === 'string' ? e.message : JSON.stringify(e),
+      message:
+        typeof e === 'string' ? e : typeof e.message === 'string' ? e.message : JSON.stringify(e),
     }
   }
   const choices = obj.choices
