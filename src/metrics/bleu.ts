@@ -1,4 +1,5 @@
 import { bleuTokenize, type BleuTokenizer } from './bleu-tokenizers.js'
+import { clippedMatches, countNgrams, NgramTrie } from './ngram-trie.js'
 import { pyRstrip, pySplit } from './text/python-str.js'
 import { SACREBLEU_VERSION } from './reference-versions.js'
 
@@ -118,23 +119,6 @@ export function computeBleu(
   return result(bp * Math.exp(sum / effOrder))
 }
 
-/** Word n-gram counts per order (index n-1), keys are the tokens joined by one space. */
-function ngramCounts(tokens: readonly string[], maxOrder: number): Map<string, number>[] {
-  const counts: Map<string, number>[] = []
-  for (let n = 0; n < maxOrder; n++) counts.push(new Map())
-  for (let i = 0; i < tokens.length; i++) {
-    let key = ''
-    const last = Math.min(maxOrder, tokens.length - i)
-    for (let n = 0; n < last; n++) {
-      // Tokens come from whitespace splitting, so a space cannot occur inside one.
-      key = n === 0 ? (tokens[i] as string) : `${key} ${tokens[i + n] as string}`
-      const m = counts[n] as Map<string, number>
-      m.set(key, (m.get(key) ?? 0) + 1)
-    }
-  }
-  return counts
-}
-
 function preprocess(s: string, o: Resolved): string {
   return bleuTokenize(pyRstrip(o.lowercase ? s.toLowerCase() : s), o.tokenize)
 }
@@ -163,38 +147,40 @@ export function bleuSegmentStats(
   const o = resolve(options, false)
   const N = o.maxNgramOrder
   if (references.length === 0) throw new Error('BLEU needs at least one reference per segment')
-  let refNgrams: Map<string, number>[] | undefined
+  // Tokens become small integer ids, n-grams dense trie node ids; reference counts merge by maximum.
+  let chars = hypothesis.length
+  for (const r of references) chars += r.length
+  const trie = new NgramTrie(Math.ceil(chars / 2) * N)
+  const ids = new Map<string, number>()
+  const intern = (tokens: readonly string[]): number[] =>
+    tokens.map((t) => {
+      let id = ids.get(t)
+      if (id === undefined) {
+        id = ids.size
+        ids.set(t, id)
+      }
+      return id
+    })
   const refLens: number[] = []
+  const refIds: Int32Array[] = []
   for (const ref of references) {
     const tokens = pySplit(preprocess(ref, o))
     refLens.push(tokens.length)
-    const counts = ngramCounts(tokens, N)
-    if (refNgrams === undefined) refNgrams = counts
-    else {
-      counts.forEach((m, n) => {
-        const merged = (refNgrams as Map<string, number>[])[n] as Map<string, number>
-        for (const [k, c] of m) {
-          const prev = merged.get(k)
-          if (prev === undefined || c > prev) merged.set(k, c)
-        }
-      })
-    }
+    refIds.push(trie.ngrams(intern(tokens), N))
   }
   const hypTokens = pySplit(preprocess(hypothesis, o))
-  const correct = new Array<number>(N).fill(0)
-  const total = new Array<number>(N).fill(0)
-  ngramCounts(hypTokens, N).forEach((m, n) => {
-    const refs = refNgrams?.[n]
-    let t = 0
-    let c = 0
-    for (const [k, count] of m) {
-      t += count
-      const r = refs?.get(k)
-      if (r !== undefined) c += Math.min(count, r)
+  const hyp = countNgrams(trie.ngrams(intern(hypTokens), N), trie, N)
+  const refMax = new Int32Array(trie.size)
+  for (const r of refIds) {
+    const c = countNgrams(r, trie, N)
+    for (const id of c.unique) {
+      const v = c.counts[id] as number
+      if (v > (refMax[id] as number)) refMax[id] = v
     }
-    total[n] = t
-    correct[n] = c
-  })
+  }
+  const matches = clippedMatches(hyp, { counts: refMax, unique: [], perOrder: [] }, trie, N)
+  const correct = matches.slice(1, N + 1)
+  const total = hyp.perOrder.slice(1, N + 1)
   return [hypTokens.length, closestRefLen(hypTokens.length, refLens), ...correct, ...total]
 }
 

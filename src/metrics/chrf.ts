@@ -135,10 +135,12 @@ export function chrfSegmentStats(
   options: ChrfOptions = {},
 ): number[] {
   const o = resolve(options)
-  const charTrie = new NgramTrie()
-  const wordTrie = new NgramTrie()
   const wordIds = new Map<string, number>()
   const texts = [hypothesis, ...references].map((s) => (o.lowercase ? s.toLowerCase() : s))
+  let chars = 0
+  for (const t of texts) chars += t.length
+  const charTrie = new NgramTrie(chars * o.charOrder)
+  const wordTrie = new NgramTrie(o.wordOrder > 0 ? chars * o.wordOrder : 0)
   const ids = texts.map((t) => ({
     chars: charTrie.ngrams(codePointArray(o.whitespace ? t : pyRemoveSpaces(t)), o.charOrder),
     words:

@@ -6,10 +6,21 @@
 export class NgramTrie {
   // Open-addressing hash of (parent node, symbol) -> child node, in typed arrays: keys stay small
   // integers, where a Map keyed by parent * 2^21 + symbol would box most keys as heap numbers.
-  private parents = new Int32Array(1024).fill(-1)
-  private symbols = new Int32Array(1024)
-  private childIds = new Int32Array(1024)
-  private mask = 1023
+  private parents: Int32Array
+  private symbols: Int32Array
+  private childIds: Int32Array
+  private mask: number
+
+  /** `expectedNodes`: an upper bound on the n-grams to come, so the table never needs to grow. */
+  constructor(expectedNodes = 512) {
+    let size = 64
+    while (size < expectedNodes * 2 + 2) size *= 2
+    this.parents = new Int32Array(size).fill(-1)
+    this.symbols = new Int32Array(size)
+    this.childIds = new Int32Array(size)
+    this.mask = size - 1
+  }
+
   /** The n-gram order of each node id (node 0 is the empty root). */
   readonly order: number[] = [0]
 
@@ -38,8 +49,11 @@ export class NgramTrie {
   }
 
   /** Node ids of every n-gram of orders 1..maxOrder in the sequence, in no particular order. */
-  ngrams(seq: ArrayLike<number>, maxOrder: number): number[] {
-    const out: number[] = []
+  ngrams(seq: ArrayLike<number>, maxOrder: number): Int32Array {
+    let count = 0
+    for (let i = 0; i < seq.length; i++) count += Math.min(maxOrder, seq.length - i)
+    const out = new Int32Array(count)
+    let k = 0
     for (let i = 0; i < seq.length; i++) {
       let node = 0
       const last = Math.min(maxOrder, seq.length - i)
@@ -57,7 +71,7 @@ export class NgramTrie {
           this.order.push(n + 1)
         }
         node = this.childIds[h] as number
-        out.push(node)
+        out[k++] = node
       }
     }
     return out
@@ -77,14 +91,15 @@ export interface NgramCounts {
 
 /** Counts a sequence's n-gram node ids (after every sequence of the segment went through the trie). */
 export function countNgrams(
-  ids: readonly number[],
+  ids: ArrayLike<number>,
   trie: NgramTrie,
   maxOrder: number,
 ): NgramCounts {
   const counts = new Int32Array(trie.size)
   const unique: number[] = []
   const perOrder = new Array<number>(maxOrder + 1).fill(0)
-  for (const id of ids) {
+  for (let k = 0; k < ids.length; k++) {
+    const id = ids[k] as number
     if (counts[id] === 0) unique.push(id)
     counts[id] = (counts[id] ?? 0) + 1
     const n = trie.order[id] as number

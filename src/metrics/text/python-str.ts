@@ -7,14 +7,39 @@
 const PY_SPACE_CLASS =
   '\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000'
 const PY_SPACE_RUN = new RegExp(`[${PY_SPACE_CLASS}]+`, 'g')
-const PY_SPACE_EDGES = new RegExp(`^[${PY_SPACE_CLASS}]+|[${PY_SPACE_CLASS}]+$`, 'g')
 const PY_SPACE_TRAILING = new RegExp(`[${PY_SPACE_CLASS}]+$`)
 const SURROGATE = /[\uD800-\uDFFF]/
 
+/** Python `str.isspace()` for one UTF-16 code unit (no whitespace character is astral). */
+const SPACE_TABLE = (() => {
+  const t = new Uint8Array(0x3001)
+  for (const c of [0x85, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000]) t[c] = 1
+  for (let c = 0x09; c <= 0x0d; c++) t[c] = 1
+  for (let c = 0x1c; c <= 0x20; c++) t[c] = 1
+  for (let c = 0x2000; c <= 0x200a; c++) t[c] = 1
+  return t
+})()
+
+/** Whether a UTF-16 code unit is Python whitespace. */
+export function isPySpace(code: number): boolean {
+  return code <= 0x3000 && SPACE_TABLE[code] === 1
+}
+
 /** Python `s.split()` with no argument: split on runs of whitespace, no empty strings. */
 export function pySplit(s: string): string[] {
-  const trimmed = s.replace(PY_SPACE_EDGES, '')
-  return trimmed === '' ? [] : trimmed.split(PY_SPACE_RUN)
+  const out: string[] = []
+  let start = -1
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c <= 0x3000 && SPACE_TABLE[c] === 1) {
+      if (start !== -1) {
+        out.push(s.slice(start, i))
+        start = -1
+      }
+    } else if (start === -1) start = i
+  }
+  if (start !== -1) out.push(s.slice(start))
+  return out
 }
 
 /** Python `s.rstrip()` with no argument. */
