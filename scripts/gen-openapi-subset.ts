@@ -46,7 +46,6 @@ export const OPERATIONS = [
   'actions/list-workflow-runs',
   'actions/get-workflow-run',
   'actions/cancel-workflow-run',
-  'actions/cancel-workflow-run',
   'actions/list-workflow-run-artifacts',
   'actions/download-artifact',
 ] as const

@@ -184,19 +184,6 @@ export const actionRoutes: Record<string, RouteHandler> = {
       (r) => r.id === Number(ctx.params.run_id) && sameRepo(ctx, r.repo),
     )
     if (!run) return notFound(ctx)
-    // GitHub answers 409 when the run already completed.
-    if (run.status === 'completed') {
-      return { status: 409, body: { message: 'Cannot cancel a workflow run that is completed.' } }
-    }
-    run.status = 'completed'
-    run.conclusion = 'cancelled'
-    return { status: 202, body: {} }
-  },
-  'actions/cancel-workflow-run': (ctx) => {
-    const run = ctx.state.workflowRuns.find(
-      (r) => r.id === Number(ctx.params.run_id) && sameRepo(ctx, r.repo),
-    )
-    if (!run) return notFound(ctx)
     if (run.status === 'completed') {
       return {
         status: 409,
