@@ -32,7 +32,8 @@ export async function startMlflow(options: { timeoutMs?: number } = {}): Promise
       '--artifacts-destination',
       path.join(dataDir, 'artifacts'),
     ],
-    env: { MLFLOW_TRACKING_DIR: dataDir },
+    // No huey job consumers: the tests use tracking and the registry only, and 2 cores are scarce.
+    env: { MLFLOW_TRACKING_DIR: dataDir, MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false' },
     cwd: dataDir,
     health: 'http://127.0.0.1:{port}/health',
     timeoutMs: options.timeoutMs ?? 180_000,
