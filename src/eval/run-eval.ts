@@ -192,6 +192,12 @@ export async function runEval(options: EvalRunOptions): Promise<EvalRunResult> {
         options.logger.info(
           `eval: ${name} → ${info.name}${info.version ? ` ${info.version}` : ''} (${(clients.get(name) as { baseUrl?: string }).baseUrl ?? ''})`,
         )
+        const model = clients.get(name)!.model
+        if (info.models.length > 0 && !info.models.includes(model)) {
+          options.logger.warn(
+            `provider '${name}': the server does not list model '${model}' (it serves ${info.models.join(', ')})`,
+          )
+        }
       }
       const progress = new Progress(todo.length, (line) => options.logger.info(line))
       const outcome = await runPlan(todo, {
