@@ -20,9 +20,9 @@ timed() {
 # cmake and a C++ compiler build llama.cpp from llama-cpp-python's sdist the first time (pip then
 # caches the wheel); Python 3.11 runs the servers.
 missing=()
-for tool in python3.11 cmake g++ make; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+for tool in python3.11 cmake g++; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
 if [ ${#missing[@]} -gt 0 ]; then
-  fail "missing ${missing[*]}: install them (Debian: apt-get install -y cmake g++ make; Python 3.11 from python.org or pyenv)"
+  fail "missing ${missing[*]}: install them (Debian: apt-get install -y cmake g++; Python 3.11 from python.org or pyenv)"
 fi
 
 timed "setup-venv" bash scripts/setup-venv.sh
