@@ -1,6 +1,6 @@
 import type { ResultRow } from '../contracts/results.js'
 import { pairedBootstrapMeanDelta } from '../stats/bootstrap.js'
-import { mcnemarExact } from '../stats/mcnemar.js'
+import { mcnemarExactOneSided } from '../stats/mcnemar.js'
 import { mdePairedMean, mdePairedProportions } from '../stats/mde.js'
 import { pairedPermutationTest } from '../stats/permutation.js'
 import type { PairedCase } from './pairing.js'
@@ -54,7 +54,8 @@ export function isBinaryMetric(pairs: readonly PairedCase[], metric: string): bo
 }
 
 /**
- * Compares one metric over the paired cases. For pass/fail metrics a case that errored (or lacks
+ * Compares one metric over the paired cases. The p-value is one-sided, for a worsening in the
+ * metric's direction (H0: the candidate is not worse), since only a worsening can fail the gate. For pass/fail metrics a case that errored (or lacks
  * the value) counts as a fail, so errors can never raise a pass rate; for scores such cases are
  * excluded and reported as missing (the coverage check fails the gate when too many are).
  */
@@ -62,7 +63,7 @@ export function compareMetric(
   suite: string,
   metric: string,
   pairs: readonly PairedCase[],
-  options: { alpha: number; resamples: number; seed: number },
+  options: { alpha: number; resamples: number; seed: number; direction: 'higher' | 'lower' },
 ): MetricComparison {
   const binary = isBinaryMetric(pairs, metric)
   const ids: string[] = []
@@ -101,7 +102,11 @@ export function compareMetric(
       if (baselineValues[i]! > candidateValues[i]!) regressions++
       else if (baselineValues[i]! < candidateValues[i]!) improvements++
     }
-    p = mcnemarExact(regressions, improvements).p
+    // One-sided: the gate asks only whether the candidate is worse.
+    p =
+      options.direction === 'higher'
+        ? mcnemarExactOneSided(regressions, improvements).p
+        : mcnemarExactOneSided(improvements, regressions).p
     mde =
       n > 0
         ? mdePairedProportions(n, (regressions + improvements) / n, { alpha: options.alpha })
@@ -112,6 +117,7 @@ export function compareMetric(
         ? pairedPermutationTest(baselineValues, candidateValues, {
             resamples: options.resamples,
             seed: options.seed,
+            alternative: options.direction === 'higher' ? 'less' : 'greater',
           }).p
         : 1
     let sd = 0

@@ -53,16 +53,18 @@ export function decideMetric(
   const sign = policy.direction === 'higher' ? 1 : -1
   const worsening = -sign * c.delta
   const worstCase = policy.direction === 'higher' ? -c.ci95[0] : c.ci95[1]
+  // A worsening equal to the margin (up to rounding of the mean) is within it.
   const margin = policy.margin
+  const beyond = (x: number) => x > margin + 1e-9 * Math.max(1, Math.abs(margin))
   const p = adjustedP ?? c.p
   const word = policy.direction === 'higher' ? 'drop' : 'increase'
-  if (p < alpha && worsening > margin) {
+  if (p < alpha && beyond(worsening)) {
     return {
       verdict: 'fail',
       reason: `significant ${word} of ${formatNumber(worsening)} (adjusted p ${formatP(p)}) beyond the margin ${formatNumber(margin)}`,
     }
   }
-  if (worstCase > margin) {
+  if (beyond(worstCase)) {
     const mde = c.mde !== null ? `; detectable at this n: ${formatNumber(c.mde)}` : ''
     return {
       verdict: 'inconclusive',

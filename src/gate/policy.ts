@@ -49,6 +49,19 @@ export function defaultMargin(values: Iterable<number>, baselineMean: number): n
   return Number.isFinite(baselineMean) ? Math.abs(baselineMean) * 0.01 : 0
 }
 
+/** Which way is better for `suite/metric`: the last matching rule's direction, else max_drop/max_increase, else the name. */
+export function directionFor(name: string, rules: readonly GateRule[]): 'higher' | 'lower' {
+  let direction: 'higher' | 'lower' = lowerIsBetterByName(name.split('/').pop() ?? name)
+    ? 'lower'
+    : 'higher'
+  for (const r of rules.filter((rule) => ruleMatches(rule.metric, name))) {
+    if (r.max_increase !== undefined) direction = 'lower'
+    if (r.max_drop !== undefined) direction = 'higher'
+    if (r.direction) direction = r.direction
+  }
+  return direction
+}
+
 /** Resolves the policy of `suite/metric` from the rules (later rules override earlier ones) and the defaults. */
 export function policyFor(
   name: string,

@@ -15,7 +15,7 @@ import {
   type SuiteOutcome,
 } from './outcome.js'
 import { pairBySuite, type PairedCase } from './pairing.js'
-import { defaultMargin, policyFor, ruleMatches } from './policy.js'
+import { defaultMargin, directionFor, policyFor, ruleMatches } from './policy.js'
 import { findRegressions } from './regressions.js'
 import type { BaselineSource, Side } from './sides.js'
 
@@ -70,7 +70,10 @@ export async function runGate(input: RunGateInput): Promise<GateOutcome> {
     for (const metric of pairing.metrics) {
       if (input.claimed?.(suite, metric)) continue
       const name = `${suite}/${metric}`
-      const comparison = compareMetric(suite, metric, pairs, stats)
+      const comparison = compareMetric(suite, metric, pairs, {
+        ...stats,
+        direction: directionFor(name, input.rules),
+      })
       const policy = policyFor(name, input.rules, options, () =>
         defaultMargin(
           [...comparison.baselineValues, ...comparison.candidateValues],

@@ -291,7 +291,7 @@ function methodNote(outcome: GateOutcome): string[] {
   const s = outcome.settings
   return [
     `<sub>Δ = candidate − baseline on paired cases. 95% CI: paired BCa bootstrap, ${s.resamples.toLocaleString('en-US')} resamples, seed ${s.seed}. ` +
-      `p: exact McNemar (pass/fail) or sign-flip permutation test (scores), Holm-adjusted across all checks. ` +
+      `p: one-sided, for a worsening: exact McNemar (pass/fail) or sign-flip permutation test (scores), Holm-adjusted across all checks. ` +
       `Fail: significant worsening beyond the margin, a broken bound, too many errors or too few cases; inconclusive: the CI cannot rule out a worsening beyond the margin.</sub>`,
   ]
 }

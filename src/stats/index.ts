@@ -13,7 +13,7 @@ export {
   type BootstrapOptions,
   type BootstrapResult,
 } from './bootstrap.js'
-export { mcnemarExact, mcnemarPaired, type McNemarResult } from './mcnemar.js'
+export { mcnemarExact, mcnemarExactOneSided, mcnemarPaired, type McNemarResult } from './mcnemar.js'
 export {
   pairedPermutationTest,
   unpairedPermutationTest,

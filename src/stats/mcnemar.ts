@@ -37,3 +37,13 @@ export function mcnemarPaired(
   }
   return mcnemarExact(b, c)
 }
+
+/**
+ * One-sided exact McNemar test for "more regressions than improvements": P(X >= b) for
+ * X ~ Binomial(b + c, 1/2), which equals P(X <= c) by symmetry (statsmodels `binomtest(b, b + c,
+ * alternative='greater')`). No discordant pairs gives p = 1.
+ */
+export function mcnemarExactOneSided(b: number, c: number): McNemarResult {
+  const n = b + c
+  return { b, c, p: n === 0 ? 1 : Math.min(1, binomialCdf(c, n, 0.5)) }
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { holmAdjust } from '../../../src/stats/holm.js'
-import { mcnemarExact, mcnemarPaired } from '../../../src/stats/mcnemar.js'
+import { mcnemarExact, mcnemarExactOneSided, mcnemarPaired } from '../../../src/stats/mcnemar.js'
 import { meanCi } from '../../../src/stats/mean-ci.js'
 import { mdePairedMean, mdePairedProportions } from '../../../src/stats/mde.js'
 import { pairedPermutationTest, unpairedPermutationTest } from '../../../src/stats/permutation.js'
@@ -19,6 +19,15 @@ describe('exact McNemar', () => {
     [300, 250, 0.036578745549102676],
   ])('b=%i c=%i gives statsmodels p', (b, c, p) => {
     expect(mcnemarExact(b, c).p).toBeCloseTo(p, 12)
+  })
+
+  it.each([
+    [10, 0, 0.0009765625],
+    [25, 15, 0.07692997208141605],
+    [7, 2, 0.08984375],
+    [2, 7, 0.98046875],
+  ])('one-sided b=%i c=%i gives scipy binomtest(alternative="greater")', (b, c, p) => {
+    expect(mcnemarExactOneSided(b, c).p).toBeCloseTo(p, 12)
   })
 
   it('counts discordant pairs from paired outcomes', () => {
