@@ -6,7 +6,7 @@ export type BleuTokenizer = '13a' | 'intl' | 'none' | 'char'
 export const BLEU_TOKENIZERS: readonly BleuTokenizer[] = ['13a', 'intl', 'none', 'char']
 
 // sacrebleu/tokenizers/tokenizer_re.py: ASCII classes only (no \d), in this order.
-const RE_13A: readonly [RegExp, string][] = [
+const RE_13A: readonly [[RegExp, string], [RegExp, string], [RegExp, string], [RegExp, string]] = [
   [/([{-~[-` -&(-+:-@/])/g, ' $1 '],
   [/([^0-9])([.,])/g, '$1 $2 '],
   [/([.,])([^0-9])/g, ' $1 $2'],
@@ -30,7 +30,13 @@ function tokenize13a(line: string): string {
       .replaceAll('&gt;', '>')
   }
   s = ` ${s} `
-  for (const [re, repl] of RE_13A) s = s.replace(re, repl)
+  const [symbols, beforePunct, afterPunct, dash] = RE_13A
+  s = s.replace(symbols[0], symbols[1])
+  // The other three rules can only fire on a period, comma or hyphen: skip the scans otherwise.
+  if (s.includes('.') || s.includes(',')) {
+    s = s.replace(beforePunct[0], beforePunct[1]).replace(afterPunct[0], afterPunct[1])
+  }
+  if (s.includes('-')) s = s.replace(dash[0], dash[1])
   return pyCollapseSpaces(s)
 }
 
