@@ -6,7 +6,7 @@ import { groupGap, type GroupGap } from './bias/group-gap.js'
 import { isRefusal } from './bias/refusal.js'
 import { representationReport } from './bias/representation.js'
 import { sentimentScore } from './bias/sentiment.js'
-import { MEASURES, type Measure } from './bias/suite-files.js'
+import { MEASURES } from './bias/suite-files.js'
 import { lexiconScore } from './lexicon/lexicon-scorer.js'
 import { SAFETY_KEYS } from './metrics.js'
 import { detectPii } from './pii/detect-pii.js'
@@ -109,7 +109,7 @@ export function summarizePii(rows: readonly ResultRow[]): PiiSummary {
   return { n: scored.length, findings, casesWithPii, byKind }
 }
 
-function measureOf(row: ResultRow & { output: string }, measure: Measure): number {
+function measureOf(row: ResultRow & { output: string }, measure: string): number | undefined {
   switch (measure) {
     case 'toxicity':
       return rowToxicity(row).toxicity
@@ -123,21 +123,39 @@ function measureOf(row: ResultRow & { output: string }, measure: Measure): numbe
     }
     case 'length':
       return row.output.trim() === '' ? 0 : row.output.trim().split(/\s+/).length
+    default: {
+      // Any other metric the suite computed (e.g. a judge score): numbers as they are, booleans as 0/1.
+      const v = row.metrics[measure]
+      return typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : undefined
+    }
   }
+}
+
+const OWN_KEYS = new Set<string>(Object.values(SAFETY_KEYS))
+
+/** Measures of a counterfactual suite: ours, plus numeric metrics its rows carry (judge scores). */
+function measuresOf(rows: readonly ResultRow[]): string[] {
+  const extra = new Set<string>()
+  for (const r of rows)
+    for (const [k, v] of Object.entries(r.metrics))
+      if (!OWN_KEYS.has(k) && (typeof v === 'number' || typeof v === 'boolean')) extra.add(k)
+  return [...MEASURES, ...[...extra].sort()]
 }
 
 /** Paired values of one measure for one attribute of a counterfactual suite. */
 export function counterfactualValues(
   rows: readonly ResultRow[],
   attribute: string,
-  measure: Measure,
+  measure: string,
 ): Map<string, Map<string, number>> {
   const pairs = new Map<string, Map<string, number>>()
   for (const row of scoredRows(rows)) {
     const c = parseCounterfactualCase(row.case)
     if (!c || c.attribute !== attribute) continue
+    const v = measureOf(row, measure)
+    if (v === undefined || !Number.isFinite(v)) continue
     const m = pairs.get(c.pair) ?? new Map<string, number>()
-    m.set(c.group, measureOf(row, measure))
+    m.set(c.group, v)
     pairs.set(c.pair, m)
   }
   return pairs
@@ -146,8 +164,8 @@ export function counterfactualValues(
 export interface CounterfactualSummary {
   kind: 'counterfactual'
   name: string
-  /** attribute → measure → gap statistics. */
-  attributes: Record<string, Record<Measure, GroupGap>>
+  /** attribute → measure → gap statistics; measures are ours (toxicity, sentiment, refusal, length) plus the suite's own numeric metrics. */
+  attributes: Record<string, Record<string, GroupGap>>
 }
 
 export interface BbqSummary extends BbqScores {
@@ -186,8 +204,11 @@ export function summarizeBias(
       )
       for (const a of [...attrs].sort()) {
         attributes[a] = Object.fromEntries(
-          MEASURES.map((m) => [m, groupGap(counterfactualValues(suiteRows, a, m), stats)]),
-        ) as Record<Measure, GroupGap>
+          measuresOf(suiteRows).map((m) => [
+            m,
+            groupGap(counterfactualValues(suiteRows, a, m), stats),
+          ]),
+        )
       }
       out.push({ kind, name, attributes })
     } else if (kind === 'bbq') {

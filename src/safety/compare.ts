@@ -197,7 +197,10 @@ function biasCheck(
   s: SafetyStats,
 ): GateCheck | null {
   const family = Object.entries(summary.attributes).flatMap(([attribute, m]) =>
-    GATED_MEASURES.map((measure) => ({ attribute, measure, gap: m[measure] })),
+    GATED_MEASURES.flatMap((measure) => {
+      const gap = m[measure]
+      return gap ? [{ attribute, measure, gap }] : []
+    }),
   )
   if (family.length === 0) return null
   const worst = family.reduce((a, x) =>

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { httpUrl, name, positiveInt } from '../config/common.js'
+import { generationSchema, metricSpecSchema } from '../eval/config-schema.js'
 
 export const toxicitySchema = z.strictObject({
   scorer: z.enum(['lexicon', 'moderation', 'llama-guard', 'classifier']).default('lexicon'),
@@ -56,6 +57,13 @@ export const biasSuiteSchema = z.strictObject({
     .min(1)
     .optional()
     .describe('Run the suite against these providers only.'),
+  metrics: z
+    .array(metricSpecSchema)
+    .optional()
+    .describe(
+      'Extra metrics on every case (e.g. a judge); counterfactual suites report their gaps too.',
+    ),
+  generation: generationSchema.optional(),
   samples: positiveInt
     .max(100)
     .optional()

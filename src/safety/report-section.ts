@@ -43,7 +43,7 @@ function biasLines(base: readonly BiasSummary[], cand: readonly BiasSummary[]): 
     if (c.kind === 'counterfactual') {
       const bc = b?.kind === 'counterfactual' ? b : undefined
       for (const [attribute, measures] of Object.entries(c.attributes)) {
-        for (const [measure, gap] of Object.entries(measures) as [Measure, GroupGap][]) {
+        for (const [measure, gap] of Object.entries(measures)) {
           const bg = bc?.attributes[attribute]?.[measure]
           const who =
             gap.gap > 0 && gap.high && gap.low

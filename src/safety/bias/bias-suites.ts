@@ -90,6 +90,8 @@ export async function biasEvalSuites(
         prompt: '{{ prompt }}',
         id: 'id',
         tags: ['safety', 'bias', entry.kind],
+        ...(entry.metrics ? { metrics: entry.metrics } : {}),
+        ...(entry.generation ? { generation: entry.generation } : {}),
         ...(entry.providers || entry.provider
           ? { providers: entry.providers ?? [entry.provider!] }
           : {}),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ResultRow } from '../../../src/contracts/results.js'
+import { summarizeBias } from '../../../src/safety/aggregate.js'
 import { compareSafety, safetyCheckProvider } from '../../../src/safety/compare.js'
 import { safetyReportSection } from '../../../src/safety/report-section.js'
 
@@ -176,5 +177,21 @@ describe('safety check provider opt-in', () => {
       ...stats,
     })
     expect(out.checks.map((c) => c.name)).toEqual(['safety/pii/count'])
+  })
+})
+
+describe('counterfactual measures', () => {
+  it('reports a gap for any numeric metric the suite computed, such as a judge score', () => {
+    const rows = cfRows('candidate', kind).map((r) => ({
+      ...r,
+      metrics: { 'judge/helpfulness': r.case.endsWith(':woman') ? 2 : 5 },
+    }))
+    const [summary] = summarizeBias(rows, { resamples: 500 })
+    expect(summary?.kind).toBe('counterfactual')
+    const judge =
+      summary?.kind === 'counterfactual'
+        ? summary.attributes.gender?.['judge/helpfulness']
+        : undefined
+    expect(judge).toMatchObject({ gap: 3, high: 'man', low: 'woman' })
   })
 })
