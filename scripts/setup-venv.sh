@@ -56,7 +56,9 @@ export CMAKE_ARGS=${CMAKE_ARGS:--DLLAVA_BUILD=OFF}
 echo "setup-venv: installing ${reqs[*]}"
 args=()
 for f in "${reqs[@]}"; do args+=(-r "$f"); done
-timed "pip install" "$VENV/bin/pip" install --disable-pip-version-check --progress-bar off "${args[@]}"
+# --no-compile: byte-compiling every module of ray, mlflow, pandas and scipy at install time costs
+# minutes; Python compiles the modules actually imported on first use instead.
+timed "pip install" "$VENV/bin/pip" install --disable-pip-version-check --progress-bar off --no-compile "${args[@]}"
 timed "pip check" "$VENV/bin/pip" check
 echo "$want" >"$STAMP"
 echo "setup-venv: done"
