@@ -6,7 +6,22 @@ import prettier from 'eslint-config-prettier'
 import globals from 'globals'
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.venv/**', 'schema/**', 'fixtures/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'coverage/**',
+      'node_modules/**',
+      '.venv*/**',
+      '.cache/**',
+      '.integration/**',
+      '.scratch/**',
+      'llmops-demo/**',
+      'llmops-results/**',
+      'tmp-*',
+      'schema/**',
+      'fixtures/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

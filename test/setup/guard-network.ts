@@ -21,13 +21,20 @@ function targetHost(args: unknown[]): string | undefined {
 
 /** Makes every outgoing TCP connection outside the policy throw, so a test cannot reach the network by accident. */
 export function guardNetwork(policy: Policy): void {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- re-applied below with the socket as `this`
   const original = net.Socket.prototype.connect
   net.Socket.prototype.connect = function guarded(this: net.Socket, ...args: unknown[]) {
     const host = targetHost(args)
-    const allowed = host === 'unix' || (policy === 'loopback' && host !== undefined && (LOOPBACK.has(host) || host.startsWith('127.')))
+    const allowed =
+      host === 'unix' ||
+      (policy === 'loopback' &&
+        host !== undefined &&
+        (LOOPBACK.has(host) || host.startsWith('127.')))
     if (!allowed) {
-      throw new Error(`network blocked in ${policy === 'none' ? 'unit' : 'component'} tests: connect to ${String(host)}`)
+      throw new Error(
+        `network blocked in ${policy === 'none' ? 'unit' : 'component'} tests: connect to ${String(host)}`,
+      )
     }
-    return (original as (...a: unknown[]) => net.Socket).apply(this, args)
-  } as typeof original
+    return original.apply(this, args as Parameters<typeof original>)
+  }
 }

@@ -63,7 +63,7 @@ describe('llmops CLI', () => {
   it('shows per-command help', async () => {
     const { code, out } = await cli(['gate', '--help'])
     expect(code).toBe(0)
-    expect(out).toContain('usage: llmops gate --baseline D --candidate D')
+    expect(out).toContain('usage: llmops gate --baseline D')
   })
 
   it('validate reports every problem with file:line:col and exits 2', async () => {
