@@ -78,3 +78,51 @@ describe('llmops gate on results written per the contract', () => {
     expect(log).toContain('results.jsonl:11:')
   })
 })
+
+describe('llmops report', () => {
+  it('posts report.md without its marker lines and the check summary, for the PR given', async () => {
+    const { createReportCommand } = await import('../../../src/report/command.js')
+    const { memoryLogger } = await import('../../../src/core/logger.js')
+    const r = await gate(flips(500, { regress: 25 }))
+    const calls: {
+      body?: string
+      summary?: string
+      conclusion?: string
+      pr?: number
+      sha?: string
+    } = {}
+    const command = createReportCommand({
+      publisher: () =>
+        Promise.resolve({
+          comments: {
+            upsert: (input) => {
+              Object.assign(calls, { body: input.body, pr: input.pr.number, sha: input.headSha })
+              return Promise.resolve({ id: 1, url: 'u', action: 'created' as const })
+            },
+          },
+          checks: {
+            create: (input) => {
+              Object.assign(calls, { summary: input.summary, conclusion: input.conclusion })
+              return Promise.resolve({ id: 2, url: 'c' })
+            },
+          },
+        }),
+    })
+    const sha = 'd'.repeat(40)
+    const result = await command.run({
+      argv: ['--gate', 'gate', '--comment', '--check', '--pr', '12', '--sha', sha],
+      env: { GITHUB_REPOSITORY: 'acme/models' },
+      cwd: r.dir,
+      stdout: new PassThrough(),
+      logger: memoryLogger(),
+      signal: new AbortController().signal,
+      inAction: false,
+    })
+    expect(result.outputs?.verdict).toBe('fail')
+    expect(calls.pr).toBe(12)
+    expect(calls.sha).toBe(sha)
+    expect(calls.conclusion).toBe('failure')
+    expect(calls.body?.startsWith('### ❌ Fail')).toBe(true)
+    expect(calls.summary).toContain('qa/exact\\_match')
+  })
+})
