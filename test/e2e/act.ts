@@ -1,5 +1,13 @@
 import { spawn, spawnSync } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { bundlePath } from '../helpers/run-bundle.js'
@@ -87,8 +95,6 @@ export interface ActRun {
   exitCode: number
   /** act's combined output (job logs, step results). */
   log: string
-  /** The workspace folder the job ran in. */
-  workspace: string
 }
 
 export interface ActOptions {
@@ -177,7 +183,10 @@ export async function runAct(options: ActOptions): Promise<ActRun> {
     child.on('error', reject)
     child.on('close', (code, signal) => {
       clearTimeout(timer)
-      resolve({ exitCode: code ?? (signal ? 128 : 1), log, workspace })
+      // The workspace, act's caches and the default artifact folder go; E2E_KEEP keeps them.
+      if (!process.env.E2E_KEEP) rmSync(work, { recursive: true, force: true })
+      else log += `\n(e2e: kept ${work})\n`
+      resolve({ exitCode: code ?? (signal ? 128 : 1), log })
     })
   })
 }
