@@ -157,7 +157,13 @@ export async function runAct(options: ActOptions): Promise<ActRun> {
     path.join(work, 'action-cache'),
     '--actor',
     options.actor ?? 'e2e-actor',
-    ...['checkout@v4', 'checkout@v5', 'upload-artifact@v4', 'download-artifact@v4'].flatMap((a) => [
+    ...[
+      'checkout@v4',
+      'checkout@v5',
+      'upload-artifact@v4',
+      'download-artifact@v4',
+      'download-artifact@v5',
+    ].flatMap((a) => [
       '--local-repository',
       `actions/${a}=${path.join(standIns, a.split('@')[0]!)}`,
     ]),
