@@ -38,3 +38,4 @@ fi
 
 mkdir -p .integration
 timed "integration tests" npx vitest run --project integration
+timed "e2e tests (example workflows under act)" npm run -s test:e2e
