@@ -3,22 +3,13 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
+import { bundlePath } from '../../helpers/run-bundle.js'
 
 const run = promisify(execFile)
-const root = path.resolve(import.meta.dirname, '../../..')
 
-/** Builds the action bundle with ncc (as `npm run build` does) into a fresh temporary directory. */
-export async function buildBundle(): Promise<string> {
-  const out = await mkdtemp(path.join(tmpdir(), 'llmops-bundle-'))
-  await run(
-    path.join(root, 'node_modules/.bin/ncc'),
-    ['build', path.join(root, 'src/index.ts'), '-o', out, '--target', 'es2022', '-q'],
-    {
-      cwd: root,
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  )
-  return path.join(out, 'index.js')
+/** The action bundle: the shared build of test/helpers/run-bundle.ts (or `LLMOPS_TEST_BUNDLE`). */
+export function buildBundle(): Promise<string> {
+  return bundlePath()
 }
 
 /** The result of one bundled action step: exit code, step outputs, job summary, logs. */
