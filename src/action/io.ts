@@ -47,6 +47,9 @@ export const actionIo = {
       shard: { description: 'Run shard i/n of the plan, e.g. 1/4, for a matrix across runners.', flag: '--shard' },
       out: { description: 'Output directory.', default: 'llmops-results/eval', flag: '--out' },
       resume: { description: 'Skip cases already finished in the output directory.', default: 'false', flag: '--resume', boolean: true },
+      tag: { description: 'Only run cases with this tag.', flag: '--tag' },
+      'cache-dir': { description: 'Directory of the response cache (restore it with actions/cache).', default: '.llmops/cache', flag: '--cache-dir' },
+      'no-cache': { description: 'Do not read or write the response cache.', default: 'false', flag: '--no-cache', boolean: true },
     },
     outputs: {
       'results-dir': { description: 'Directory holding results.jsonl and summary.json.' },
@@ -67,6 +70,8 @@ export const actionIo = {
       requests: { description: 'Measured requests per run (warmup comes on top).', flag: '--requests' },
       'input-tokens': { description: 'Synthetic prompt length in tokens.', flag: '--input-tokens' },
       'output-tokens': { description: 'Fixed output length in tokens.', flag: '--output-tokens' },
+      scenario: { description: 'Only run this benchmark scenario of the config.', flag: '--scenario' },
+      provider: { description: 'Provider of the config to benchmark.', flag: '--provider' },
       out: { description: 'Output directory.', default: 'llmops-results/bench', flag: '--out' },
     },
     outputs: {
@@ -143,6 +148,7 @@ export const actionIo = {
       address: { description: 'Address of the target (e.g. the Ray dashboard URL).', flag: '--address' },
       entrypoint: { description: 'Entrypoint command for a Ray job.', flag: '--entrypoint' },
       timeout: { description: 'Seconds to wait for a terminal state.', flag: '--timeout' },
+      sha: { description: '40-hex commit SHA the job trains from (default GITHUB_SHA).', flag: '--sha' },
       'github-token': token,
     },
     outputs: {
