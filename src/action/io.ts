@@ -38,18 +38,42 @@ const config: InputSpec = {
 export const actionIo = {
   eval: {
     name: 'llmops eval',
-    description: 'Run evaluation suites against OpenAI-compatible model servers and write results.jsonl and summary.json.',
+    description:
+      'Run evaluation suites against OpenAI-compatible model servers and write results.jsonl and summary.json.',
     command: 'eval',
     inputs: {
       config,
-      suite: { description: 'Only run this suite (comma-separated list allowed).', flag: '--suite' },
-      provider: { description: 'Only run this provider (comma-separated list allowed).', flag: '--provider' },
-      shard: { description: 'Run shard i/n of the plan, e.g. 1/4, for a matrix across runners.', flag: '--shard' },
+      suite: {
+        description: 'Only run this suite (comma-separated list allowed).',
+        flag: '--suite',
+      },
+      provider: {
+        description: 'Only run this provider (comma-separated list allowed).',
+        flag: '--provider',
+      },
+      shard: {
+        description: 'Run shard i/n of the plan, e.g. 1/4, for a matrix across runners.',
+        flag: '--shard',
+      },
       out: { description: 'Output directory.', default: 'llmops-results/eval', flag: '--out' },
-      resume: { description: 'Skip cases already finished in the output directory.', default: 'false', flag: '--resume', boolean: true },
+      resume: {
+        description: 'Skip cases already finished in the output directory.',
+        default: 'false',
+        flag: '--resume',
+        boolean: true,
+      },
       tag: { description: 'Only run cases with this tag.', flag: '--tag' },
-      'cache-dir': { description: 'Directory of the response cache (restore it with actions/cache).', default: '.llmops/cache', flag: '--cache-dir' },
-      'no-cache': { description: 'Do not read or write the response cache.', default: 'false', flag: '--no-cache', boolean: true },
+      'cache-dir': {
+        description: 'Directory of the response cache (restore it with actions/cache).',
+        default: '.llmops/cache',
+        flag: '--cache-dir',
+      },
+      'no-cache': {
+        description: 'Do not read or write the response cache.',
+        default: 'false',
+        flag: '--no-cache',
+        boolean: true,
+      },
     },
     outputs: {
       'results-dir': { description: 'Directory holding results.jsonl and summary.json.' },
@@ -59,18 +83,31 @@ export const actionIo = {
   },
   benchmark: {
     name: 'llmops benchmark',
-    description: 'Measure streaming latency (TTFT, TPOT, ITL, throughput, goodput) of an OpenAI-compatible server.',
+    description:
+      'Measure streaming latency (TTFT, TPOT, ITL, throughput, goodput) of an OpenAI-compatible server.',
     command: 'bench',
     inputs: {
       config,
-      endpoint: { description: 'Base URL of the server (instead of the config).', flag: '--endpoint' },
+      endpoint: {
+        description: 'Base URL of the server (instead of the config).',
+        flag: '--endpoint',
+      },
       model: { description: 'Model name to request.', flag: '--model' },
-      concurrency: { description: 'Comma-separated concurrency levels for closed-loop runs.', flag: '--concurrency' },
+      concurrency: {
+        description: 'Comma-separated concurrency levels for closed-loop runs.',
+        flag: '--concurrency',
+      },
       rate: { description: 'Open-loop request rate per second.', flag: '--rate' },
-      requests: { description: 'Measured requests per run (warmup comes on top).', flag: '--requests' },
+      requests: {
+        description: 'Measured requests per run (warmup comes on top).',
+        flag: '--requests',
+      },
       'input-tokens': { description: 'Synthetic prompt length in tokens.', flag: '--input-tokens' },
       'output-tokens': { description: 'Fixed output length in tokens.', flag: '--output-tokens' },
-      scenario: { description: 'Only run this benchmark scenario of the config.', flag: '--scenario' },
+      scenario: {
+        description: 'Only run this benchmark scenario of the config.',
+        flag: '--scenario',
+      },
       provider: { description: 'Provider of the config to benchmark.', flag: '--provider' },
       out: { description: 'Output directory.', default: 'llmops-results/bench', flag: '--out' },
     },
@@ -81,22 +118,72 @@ export const actionIo = {
   },
   gate: {
     name: 'llmops gate',
-    description: 'Compare the candidate with the baseline using paired statistics, write the report, post the sticky comment and the check run.',
+    description:
+      'Compare the candidate with the baseline using paired statistics, write the report, post the sticky comment and the check run.',
     command: 'gate',
     inputs: {
-      baseline: { description: 'Directory with the baseline results.', required: true, flag: '--baseline' },
-      candidate: { description: 'Directory with the candidate results.', required: true, flag: '--candidate' },
+      baseline: {
+        description: 'Directory with the baseline results.',
+        required: true,
+        flag: '--baseline',
+      },
+      candidate: {
+        description: 'Directory with the candidate results.',
+        required: true,
+        flag: '--candidate',
+      },
       config,
-      out: { description: 'Output directory for gate.json, report.md, report-full.md and junit.xml.', default: 'llmops-results/gate', flag: '--out' },
-      comment: { description: 'Post or update the sticky PR comment.', default: 'true', flag: '--comment', boolean: true },
-      check: { description: 'Create a check run on the PR head.', default: 'true', flag: '--check', boolean: true },
-      'baseline-provider': { description: 'Provider of the baseline rows when one results directory holds several (side by side).', flag: '--baseline-provider' },
-      'candidate-provider': { description: 'Provider of the candidate rows when one results directory holds several.', flag: '--candidate-provider' },
-      name: { description: 'Gate name: one sticky comment and one check run per PR and name.', flag: '--name' },
-      'on-inconclusive': { description: 'Check conclusion for an inconclusive gate: pass, fail or neutral (default from the config, else neutral).', flag: '--on-inconclusive' },
-      'new-comment': { description: 'Post a new comment on every run (older ones minimized) instead of updating the sticky one.', default: 'false', flag: '--new-comment', boolean: true },
-      pr: { description: 'Pull request number, for workflow_run jobs whose event lists no PR (fork PRs); resolve it from the API, never from an artifact.', flag: '--pr' },
-      sha: { description: 'PR head SHA (40 hex) the check run belongs to, with pr.', flag: '--sha' },
+      out: {
+        description: 'Output directory for gate.json, report.md, report-full.md and junit.xml.',
+        default: 'llmops-results/gate',
+        flag: '--out',
+      },
+      comment: {
+        description: 'Post or update the sticky PR comment.',
+        default: 'true',
+        flag: '--comment',
+        boolean: true,
+      },
+      check: {
+        description: 'Create a check run on the PR head.',
+        default: 'true',
+        flag: '--check',
+        boolean: true,
+      },
+      'baseline-provider': {
+        description:
+          'Provider of the baseline rows when one results directory holds several (side by side).',
+        flag: '--baseline-provider',
+      },
+      'candidate-provider': {
+        description: 'Provider of the candidate rows when one results directory holds several.',
+        flag: '--candidate-provider',
+      },
+      name: {
+        description: 'Gate name: one sticky comment and one check run per PR and name.',
+        flag: '--name',
+      },
+      'on-inconclusive': {
+        description:
+          'Check conclusion for an inconclusive gate: pass, fail or neutral (default from the config, else neutral).',
+        flag: '--on-inconclusive',
+      },
+      'new-comment': {
+        description:
+          'Post a new comment on every run (older ones minimized) instead of updating the sticky one.',
+        default: 'false',
+        flag: '--new-comment',
+        boolean: true,
+      },
+      pr: {
+        description:
+          'Pull request number, for workflow_run jobs whose event lists no PR (fork PRs); resolve it from the API, never from an artifact.',
+        flag: '--pr',
+      },
+      sha: {
+        description: 'PR head SHA (40 hex) the check run belongs to, with pr.',
+        flag: '--sha',
+      },
       'github-token': token,
     },
     outputs: {
@@ -106,11 +193,15 @@ export const actionIo = {
   },
   command: {
     name: 'llmops command',
-    description: 'Handle /eval, /benchmark, /deploy, /finetune and /help comments on pull requests, safely.',
+    description:
+      'Handle /eval, /benchmark, /deploy, /finetune and /help comments on pull requests, safely.',
     command: 'command',
     inputs: {
       config,
-      event: { description: 'Path of the event payload (defaults to GITHUB_EVENT_PATH).', flag: '--event' },
+      event: {
+        description: 'Path of the event payload (defaults to GITHUB_EVENT_PATH).',
+        flag: '--event',
+      },
       'github-token': token,
     },
     outputs: {
@@ -121,7 +212,8 @@ export const actionIo = {
   },
   deploy: {
     name: 'llmops deploy',
-    description: 'Deploy an exact commit (GitHub Deployment, MLflow alias), smoke-evaluate it and roll back on failure.',
+    description:
+      'Deploy an exact commit (GitHub Deployment, MLflow alias), smoke-evaluate it and roll back on failure.',
     command: 'deploy',
     inputs: {
       config,
@@ -140,15 +232,25 @@ export const actionIo = {
   },
   finetune: {
     name: 'llmops finetune',
-    description: 'Dispatch a fine-tune job (Ray, Kubernetes, workflow, webhook) and follow it to a terminal state.',
+    description:
+      'Dispatch a fine-tune job (Ray, Kubernetes, workflow, webhook) and follow it to a terminal state.',
     command: 'finetune',
     inputs: {
       config,
-      target: { description: 'ray, kubernetes, workflow or webhook (instead of the config).', flag: '--target' },
-      address: { description: 'Address of the target (e.g. the Ray dashboard URL).', flag: '--address' },
+      target: {
+        description: 'ray, kubernetes, workflow or webhook (instead of the config).',
+        flag: '--target',
+      },
+      address: {
+        description: 'Address of the target (e.g. the Ray dashboard URL).',
+        flag: '--address',
+      },
       entrypoint: { description: 'Entrypoint command for a Ray job.', flag: '--entrypoint' },
       timeout: { description: 'Seconds to wait for a terminal state.', flag: '--timeout' },
-      sha: { description: '40-hex commit SHA the job trains from (default GITHUB_SHA).', flag: '--sha' },
+      sha: {
+        description: '40-hex commit SHA the job trains from (default GITHUB_SHA).',
+        flag: '--sha',
+      },
       'github-token': token,
     },
     outputs: {
@@ -158,10 +260,15 @@ export const actionIo = {
   },
   serve: {
     name: 'llmops serve',
-    description: 'Start an OpenAI-compatible model server on the runner, wait until it is ready, and stop it when the job ends.',
+    description:
+      'Start an OpenAI-compatible model server on the runner, wait until it is ready, and stop it when the job ends.',
     command: 'serve',
     inputs: {
-      'server-command': { description: 'Command that starts the server.', default: 'vllm serve', flag: '--server-command' },
+      'server-command': {
+        description: 'Command that starts the server.',
+        default: 'vllm serve',
+        flag: '--server-command',
+      },
       model: { description: 'Model to serve.', required: true, flag: '--model' },
       port: { description: 'Port to listen on.', default: '8000', flag: '--port' },
       timeout: { description: 'Seconds to wait for readiness.', default: '900', flag: '--timeout' },

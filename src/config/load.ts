@@ -165,7 +165,7 @@ function typeName(value: unknown): string {
 function valueAt(raw: unknown, p: readonly PropertyKey[]): { found: boolean; value: unknown } {
   let cur: unknown = raw
   for (const key of p) {
-    if (cur === null || typeof cur !== 'object' || !(String(key) in (cur)))
+    if (cur === null || typeof cur !== 'object' || !(String(key) in cur))
       return { found: false, value: undefined }
     cur = (cur as Record<string, unknown>)[String(key)]
   }
@@ -235,12 +235,12 @@ export function parseConfig(text: string, file: string, env: Env): Config {
       let parent: unknown = doc.contents
       for (const a of ancestry) {
         if (isMap(parent) && a && typeof a === 'object' && 'key' in a) {
-          const k = (a).key
+          const k = a.key
           p.push(isScalar(k) ? String(k.value) : '?')
         } else if (isSeq(parent)) {
           p.push(parent.items.indexOf(a))
         }
-        parent = a && typeof a === 'object' && 'value' in a && !isScalar(a) ? (a).value : a
+        parent = a && typeof a === 'object' && 'value' in a && !isScalar(a) ? a.value : a
       }
       for (const name of missing) {
         problems.push(

@@ -1,7 +1,12 @@
 import { z } from 'zod'
 import { provenanceSchema } from './provenance.js'
 
-export const tokenSourceSchema = z.enum(['usage_continuous', 'usage_final', 'chunk_count', 'retokenized'])
+export const tokenSourceSchema = z.enum([
+  'usage_continuous',
+  'usage_final',
+  'chunk_count',
+  'retokenized',
+])
 
 export const benchRequestSchema = z
   .object({
@@ -45,8 +50,16 @@ export const benchSchema = z
         .object({
           scenario: z.string(),
           load: z.string(),
-          summary: z.record(z.string(), z.union([percentilesSchema, z.number(), z.string(), z.null()])),
-          validity: z.object({ verdict: z.enum(['valid', 'degraded', 'invalid']), reasons: z.array(z.string()) }).loose(),
+          summary: z.record(
+            z.string(),
+            z.union([percentilesSchema, z.number(), z.string(), z.null()]),
+          ),
+          validity: z
+            .object({
+              verdict: z.enum(['valid', 'degraded', 'invalid']),
+              reasons: z.array(z.string()),
+            })
+            .loose(),
         })
         .loose(),
     ),

@@ -24,7 +24,9 @@ export const summarySchema = z
               metrics: z.record(z.string(), metricSummarySchema),
               /** Corpus-level scores (e.g. corpus BLEU), which are not means of case scores. */
               corpus: z.record(z.string(), z.number()).optional(),
-              usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number() }).optional(),
+              usage: z
+                .object({ prompt_tokens: z.number(), completion_tokens: z.number() })
+                .optional(),
               wall_ms: z.number().optional(),
               cache_hits: z.number().optional(),
             })

@@ -7,7 +7,10 @@ export interface Logger {
 }
 
 /** A logger that writes to a stream (stderr for the CLI), with a prefix per level. */
-export function streamLogger(stream: NodeJS.WritableStream, options: { debug?: boolean } = {}): Logger {
+export function streamLogger(
+  stream: NodeJS.WritableStream,
+  options: { debug?: boolean } = {},
+): Logger {
   const write = (prefix: string, message: string) => {
     stream.write(`${prefix}${message}\n`)
   }
