@@ -56,6 +56,49 @@ export interface ContinuationScores {
   cached: boolean
 }
 
+const add = (a: number | undefined, b: number | undefined) =>
+  a === undefined && b === undefined ? undefined : (a ?? 0) + (b ?? 0)
+
+/**
+ * One echo request per prompt, merged into one response whose choice i belongs to prompt i. Servers
+ * differ on prompt lists: vLLM takes a batch, llama-cpp-python's server asserts a single prompt
+ * (HTTP 500), so the portable shape is one prompt per request; the client's concurrency limit still
+ * applies to each.
+ */
+async function completeEach(
+  client: ModelClient,
+  prompts: (string | number[])[],
+  options: CallOptions,
+): Promise<CompletionResponse> {
+  const parts = await Promise.all(
+    prompts.map((p) =>
+      client.complete(loglikelihoodRequest([p] as string[] | number[][]), options),
+    ),
+  )
+  const choices = parts.map((r, i) => {
+    const choice = r.choices[0]
+    if (!choice)
+      throw new ProviderError('bad_response', 'the server returned no choice for an echo request')
+    return { ...choice, index: i }
+  })
+  const usage = parts.reduce<CompletionResponse['usage']>((u, r) => {
+    const prompt = add(u.prompt_tokens, r.usage.prompt_tokens)
+    const completion = add(u.completion_tokens, r.usage.completion_tokens)
+    const total = add(u.total_tokens, r.usage.total_tokens)
+    return {
+      ...(prompt === undefined ? {} : { prompt_tokens: prompt }),
+      ...(completion === undefined ? {} : { completion_tokens: completion }),
+      ...(total === undefined ? {} : { total_tokens: total }),
+    }
+  }, {})
+  return {
+    choices,
+    usage,
+    latency_ms: Math.max(0, ...parts.map((r) => r.latency_ms)),
+    cached: parts.every((r) => r.cached),
+  }
+}
+
 /**
  * Scores several continuations of one context in one `/v1/completions` request with echo and
  * logprobs, as lm-evaluation-harness's `local-completions` does. With the server's `/tokenize` the
@@ -86,11 +129,16 @@ export async function scoreContinuations(
         return encodeLoglikelihood(c, whole, { maxLength: MAX_LENGTH })
       }),
     )
-    res = await client.complete(loglikelihoodRequest(encoded.map((e) => e.tokens)), options)
+    res = await completeEach(
+      client,
+      encoded.map((e) => e.tokens),
+      options,
+    )
     ctxlens = encoded.map((e) => e.ctxlen)
   } else {
-    res = await client.complete(
-      loglikelihoodRequest(pairs.map((p) => p.context + p.continuation)),
+    res = await completeEach(
+      client,
+      pairs.map((p) => p.context + p.continuation),
       options,
     )
     const sorted = [...res.choices].sort((a, b) => a.index - b.index)

@@ -73,15 +73,19 @@ describe('scoreContinuations', () => {
         { ll: -5, isGreedy: true },
         { ll: -6, isGreedy: true },
       ])
-      expect(requests).toHaveLength(1)
-      expect(requests[0]).toMatchObject({
-        max_tokens: 1,
-        temperature: 0,
-        logprobs: 1,
-        echo: true,
-        seed: 1234,
-      })
-      expect(typeof (requests[0]!.prompt as unknown[])[0]).toBe(withTokenize ? 'object' : 'string')
+      // One prompt per request: llama-cpp-python's server refuses prompt lists (HTTP 500).
+      expect(requests).toHaveLength(2)
+      for (const request of requests) {
+        expect(request).toMatchObject({
+          max_tokens: 1,
+          temperature: 0,
+          logprobs: 1,
+          echo: true,
+          seed: 1234,
+        })
+        expect(request.prompt as unknown[]).toHaveLength(1)
+        expect(typeof (request.prompt as unknown[])[0]).toBe(withTokenize ? 'object' : 'string')
+      }
     },
   )
 })
