@@ -39,6 +39,7 @@ export const OPERATIONS = [
   'repos/create-dispatch-event',
   'repos/get-collaborator-permission-level',
   'pulls/get',
+  'pulls/list',
   'repos/list-pull-requests-associated-with-commit',
   'repos/get-commit',
   'repos/compare-commits',

@@ -151,6 +151,23 @@ export const repoRoutes: Record<string, RouteHandler> = {
     )
     return pull ? { status: 200, body: pullJson(ctx, pull) } : notFound(ctx)
   },
+  'pulls/list': (ctx) => {
+    // GET /repos/{o}/{r}/pulls?state=&head=owner:branch&base=: filters as GitHub documents them.
+    const text = (key: string) => (typeof ctx.query[key] === 'string' ? ctx.query[key] : undefined)
+    const state = text('state') ?? 'open'
+    const head = text('head')
+    const base = text('base')
+    const perPage = Math.min(Number(ctx.query.per_page ?? 30), 100)
+    const pulls = ctx.state.pulls.filter(
+      (p) =>
+        p.repo.toLowerCase() === ctx.repo.fullName.toLowerCase() &&
+        (state === 'all' || p.state === state) &&
+        (head === undefined ||
+          `${p.headRepo.split('/')[0]}:${p.headRef}`.toLowerCase() === head.toLowerCase()) &&
+        (base === undefined || p.baseRef === base),
+    )
+    return { status: 200, body: pulls.slice(0, perPage).map((p) => pullJson(ctx, p)) }
+  },
   'repos/list-pull-requests-associated-with-commit': (ctx) => {
     const sha = ctx.params.commit_sha ?? ''
     const pulls = ctx.state.pulls.filter(
