@@ -76,39 +76,50 @@ export function sendStream(
       abort?.(new Error('timeout'))
       finish(`timeout after ${options.timeoutMs} ms`)
     }, options.timeoutMs)
-    const tSend = nowMs()
-    client.dispatch(
-      {
-        origin: options.origin,
-        path: options.path,
-        method: 'POST',
-        headers: options.headers,
-        body: job.body,
-      },
-      {
-        onRequestStart(controller) {
-          abort = (reason) => controller.abort(reason)
+    let tSend = nowMs()
+    let attempts = 0
+    const send = () => {
+      attempts++
+      tSend = nowMs()
+      client.dispatch(
+        {
+          origin: options.origin,
+          path: options.path,
+          method: 'POST',
+          headers: options.headers,
+          body: job.body,
         },
-        onResponseStart(_controller, statusCode) {
-          tHeaders = nowMs()
-          status = statusCode
+        {
+          onRequestStart(controller) {
+            abort = (reason) => controller.abort(reason)
+          },
+          onResponseStart(_controller, statusCode) {
+            tHeaders = nowMs()
+            status = statusCode
+          },
+          onResponseData(_controller, chunk) {
+            times.push(nowMs())
+            chunks.push(chunk)
+          },
+          onResponseEnd() {
+            finish(null)
+          },
+          onResponseError(_controller, error) {
+            const code = (error as { code?: string }).code
+            if (code === 'UND_ERR_SOCKET') {
+              // A kept-alive connection the server had already closed fails before any response:
+              // resend once on a fresh connection (the server never saw the request).
+              if (status === null && attempts === 1) return send()
+            }
+            finish(
+              code === 'UND_ERR_BODY_TIMEOUT'
+                ? `stalled: no bytes for ${options.stallMs} ms`
+                : `connection error: ${code ?? error.message}`,
+            )
+          },
         },
-        onResponseData(_controller, chunk) {
-          times.push(nowMs())
-          chunks.push(chunk)
-        },
-        onResponseEnd() {
-          finish(null)
-        },
-        onResponseError(_controller, error) {
-          const code = (error as { code?: string }).code
-          finish(
-            code === 'UND_ERR_BODY_TIMEOUT'
-              ? `stalled: no bytes for ${options.stallMs} ms`
-              : `connection error: ${code ?? error.message}`,
-          )
-        },
-      },
-    )
+      )
+    }
+    send()
   })
 }

@@ -85,6 +85,10 @@ export async function startInferenceServer(
       'true',
       '--seed',
       '1234',
+      // By default a new request interrupts the stream being generated, which cuts concurrent
+      // streams short; a benchmark needs them queued instead.
+      '--interrupt_requests',
+      'false',
     ],
     health: 'http://127.0.0.1:{port}/v1/models',
     timeoutMs: options.timeoutMs ?? 120_000,
