@@ -1,27 +1,18 @@
 import { mkdtemp, readFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { PassThrough } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import { runCli } from '../../../src/cli/main.js'
 import { gateSchema } from '../../../src/contracts/gate.js'
+import { runCliCaptured } from '../../helpers/run-cli.js'
 
 describe('llmops demo', () => {
   it('runs eval, benchmark, safety and gate on the simulator and catches the regressed candidate', async () => {
     const out = await mkdtemp(path.join(os.tmpdir(), 'llmops-demo-'))
-    const stdout = new PassThrough()
-    const stderr = new PassThrough()
-    let printed = ''
-    let log = ''
-    stdout.on('data', (d: Buffer) => (printed += d.toString()))
-    stderr.on('data', (d: Buffer) => (log += d.toString()))
-    const code = await runCli(['demo', '--out', out], {
-      env: {},
-      cwd: out,
-      stdout,
-      stderr,
-      signal: new AbortController().signal,
-    })
+    const {
+      code,
+      out: printed,
+      err: log,
+    } = await runCliCaptured(['demo', '--out', out], { cwd: out })
     expect(code, log).toBe(0)
     expect(log).toContain('simulated model server (llmops-sim, not a real model)')
 

@@ -1,33 +1,19 @@
-import { PassThrough } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { runCli } from '../../../src/cli/main.js'
 import { startGitHubDouble, type GitHubDouble } from '../../doubles/github/server.js'
 import { doubleEnv } from '../../helpers/github.js'
+import { runCliCaptured } from '../../helpers/run-cli.js'
 
 let gh: GitHubDouble
 const sha = 'd'.repeat(40)
 
-async function deploy(args: string[]) {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  let out = ''
-  let err = ''
-  stdout.on('data', (d: Buffer) => (out += d.toString()))
-  stderr.on('data', (d: Buffer) => (err += d.toString()))
+function deploy(args: string[]) {
   const env = {
     ...doubleEnv(gh),
     GITHUB_REPOSITORY: 'octo/models',
     GITHUB_RUN_ID: '77',
     GITHUB_SERVER_URL: 'https://github.com',
   }
-  const code = await runCli(['deploy', ...args], {
-    env,
-    cwd: process.cwd(),
-    stdout,
-    stderr,
-    signal: new AbortController().signal,
-  })
-  return { code, out, err }
+  return runCliCaptured(['deploy', ...args], { env })
 }
 
 describe('llmops deploy against the GitHub API double', () => {

@@ -1,11 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { PassThrough } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { runCli } from '../../../src/cli/main.js'
 import { startGitHubDouble, type GitHubDouble } from '../../doubles/github/server.js'
 import { doubleEnv } from '../../helpers/github.js'
+import { runCliCaptured } from '../../helpers/run-cli.js'
 
 let gh: GitHubDouble
 const sha = 'f'.repeat(40)
@@ -27,22 +26,9 @@ function configFile(): string {
   return file
 }
 
-async function finetune(args: string[]) {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  let out = ''
-  let err = ''
-  stdout.on('data', (d: Buffer) => (out += d.toString()))
-  stderr.on('data', (d: Buffer) => (err += d.toString()))
+function finetune(args: string[]) {
   const env = { ...doubleEnv(gh), GITHUB_REPOSITORY: 'octo/models', GITHUB_REF_NAME: 'main' }
-  const code = await runCli(['finetune', ...args], {
-    env,
-    cwd: process.cwd(),
-    stdout,
-    stderr,
-    signal: new AbortController().signal,
-  })
-  return { code, out, err }
+  return runCliCaptured(['finetune', ...args], { env })
 }
 
 /** Completes every dispatched run shortly after it appears, as a GPU runner would. */

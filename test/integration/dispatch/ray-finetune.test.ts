@@ -1,31 +1,20 @@
 import path from 'node:path'
-import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli } from '../../../src/cli/main.js'
 import { rayDriver } from '../../../src/dispatch/ray.js'
+import { runCliCaptured } from '../../helpers/run-cli.js'
 import { repoRoot, startRayHead, venvBin, type RayHead } from '../harness/index.js'
 
 let ray: RayHead
 const script = path.join(repoRoot, 'fixtures/dispatch/train_tiny.py')
 
-async function finetune(args: string[]) {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  let out = ''
-  let err = ''
-  stdout.on('data', (d: Buffer) => (out += d.toString()))
-  stderr.on('data', (d: Buffer) => (err += d.toString()))
-  const code = await runCli(
+function finetune(args: string[]) {
+  return runCliCaptured(
     ['finetune', '--target', 'ray', '--address', ray.url, '--poll', '1', ...args],
     {
       env: { GITHUB_REPOSITORY: 'octo/models', PATH: process.env.PATH },
       cwd: repoRoot,
-      stdout,
-      stderr,
-      signal: new AbortController().signal,
     },
   )
-  return { code, out, err }
 }
 
 describe('llmops finetune on a real Ray head', () => {
@@ -114,21 +103,11 @@ describe('llmops finetune on a real Ray head', () => {
   })
 
   it('an unreachable Ray address exits 3 naming it', async () => {
-    const stdout = new PassThrough()
-    const stderr = new PassThrough()
-    let err = ''
-    stderr.on('data', (d: Buffer) => (err += d.toString()))
-    const code = await runCli(
+    const r = await runCliCaptured(
       ['finetune', '--target', 'ray', '--address', 'http://127.0.0.1:9', '--entrypoint', 'true'],
-      {
-        env: {},
-        cwd: repoRoot,
-        stdout,
-        stderr,
-        signal: new AbortController().signal,
-      },
+      { cwd: repoRoot },
     )
-    expect(code).toBe(3)
-    expect(err).toContain('Ray at http://127.0.0.1:9 is unreachable after 5 attempts')
+    expect(r.code).toBe(3)
+    expect(r.err).toContain('Ray at http://127.0.0.1:9 is unreachable after 5 attempts')
   })
 })

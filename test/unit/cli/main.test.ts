@@ -1,25 +1,9 @@
-import { PassThrough } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import { runCli } from '../../../src/cli/main.js'
 import { commands } from '../../../src/cli/registry.js'
 import pkg from '../../../package.json' with { type: 'json' }
+import { runCliCaptured } from '../../helpers/run-cli.js'
 
-async function cli(argv: string[], env: Record<string, string> = {}) {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  let out = ''
-  let err = ''
-  stdout.on('data', (d: Buffer) => (out += d.toString()))
-  stderr.on('data', (d: Buffer) => (err += d.toString()))
-  const code = await runCli(argv, {
-    env,
-    cwd: process.cwd(),
-    stdout,
-    stderr,
-    signal: new AbortController().signal,
-  })
-  return { code, out, err }
-}
+const cli = (argv: string[], env: Record<string, string> = {}) => runCliCaptured(argv, { env })
 
 describe('llmops CLI', () => {
   it('lists every command of the design in --help', async () => {
