@@ -1,4 +1,4 @@
-import { codePoints, pyCollapseSpaces } from './text/python-str.js'
+import { codePoints, pyCollapseSpaces, pySplit } from './text/python-str.js'
 
 /** sacreBLEU tokenizers we implement (the language-specific ones need MeCab or other models). */
 export type BleuTokenizer = '13a' | 'intl' | 'none' | 'char'
@@ -20,7 +20,8 @@ const RE_INTL: readonly [RegExp, string][] = [
   [/(\p{S})/gu, ' $1 '],
 ]
 
-function tokenize13a(line: string): string {
+/** The 13a rules up to, not including, the final whitespace collapse. */
+function spaced13a(line: string): string {
   let s = line.replaceAll('<skipped>', '').replaceAll('-\n', '').replaceAll('\n', ' ')
   if (s.includes('&')) {
     s = s
@@ -37,7 +38,7 @@ function tokenize13a(line: string): string {
     s = s.replace(beforePunct[0], beforePunct[1]).replace(afterPunct[0], afterPunct[1])
   }
   if (s.includes('-')) s = s.replace(dash[0], dash[1])
-  return pyCollapseSpaces(s)
+  return s
 }
 
 function tokenizeIntl(line: string): string {
@@ -50,7 +51,7 @@ function tokenizeIntl(line: string): string {
 export function bleuTokenize(line: string, tokenizer: BleuTokenizer): string {
   switch (tokenizer) {
     case '13a':
-      return tokenize13a(line)
+      return pyCollapseSpaces(spaced13a(line))
     case 'intl':
       return tokenizeIntl(line)
     case 'char':
@@ -58,4 +59,9 @@ export function bleuTokenize(line: string, tokenizer: BleuTokenizer): string {
     case 'none':
       return line
   }
+}
+
+/** The tokens of `bleuTokenize(line, tokenizer)`, split on whitespace without building the joined line. */
+export function bleuTokens(line: string, tokenizer: BleuTokenizer): string[] {
+  return pySplit(tokenizer === '13a' ? spaced13a(line) : bleuTokenize(line, tokenizer))
 }

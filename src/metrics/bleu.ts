@@ -1,6 +1,6 @@
-import { bleuTokenize, type BleuTokenizer } from './bleu-tokenizers.js'
-import { clippedMatches, countNgrams, NgramTrie } from './ngram-trie.js'
-import { pyRstrip, pySplit } from './text/python-str.js'
+import { bleuTokens, type BleuTokenizer } from './bleu-tokenizers.js'
+import { NgramMatcher, ngramCount } from './text/ngram-matcher.js'
+import { pyRstrip } from './text/python-str.js'
 import { SACREBLEU_VERSION } from './reference-versions.js'
 
 /** Smoothing methods of sacreBLEU's BLEU. */
@@ -119,8 +119,8 @@ export function computeBleu(
   return result(bp * Math.exp(sum / effOrder))
 }
 
-function preprocess(s: string, o: Resolved): string {
-  return bleuTokenize(pyRstrip(o.lowercase ? s.toLowerCase() : s), o.tokenize)
+function preprocess(s: string, o: Resolved): string[] {
+  return bleuTokens(pyRstrip(o.lowercase ? s.toLowerCase() : s), o.tokenize)
 }
 
 function closestRefLen(hypLen: number, refLens: readonly number[]): number {
@@ -138,6 +138,25 @@ function closestRefLen(hypLen: number, refLens: readonly number[]): number {
   return closestLen
 }
 
+const matcher = new NgramMatcher()
+const tokenIds = new Map<string, number>()
+let symbolBuffer = new Int32Array(256)
+
+/** Token ids into the shared buffer; tokens new to the map get ids only when `add` is set, else -1. */
+function internTokens(tokens: readonly string[], add: boolean): Int32Array {
+  if (symbolBuffer.length < tokens.length) symbolBuffer = new Int32Array(tokens.length * 2)
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as string
+    let id = tokenIds.get(t)
+    if (id === undefined) {
+      id = add ? tokenIds.size : -1
+      if (add) tokenIds.set(t, id)
+    }
+    symbolBuffer[i] = id
+  }
+  return symbolBuffer
+}
+
 /** Sufficient statistics of one segment: `[hyp_len, ref_len, correct_1..N, total_1..N]`. */
 export function bleuSegmentStats(
   hypothesis: string,
@@ -147,41 +166,23 @@ export function bleuSegmentStats(
   const o = resolve(options, false)
   const N = o.maxNgramOrder
   if (references.length === 0) throw new Error('BLEU needs at least one reference per segment')
-  // Tokens become small integer ids, n-grams dense trie node ids; reference counts merge by maximum.
-  let chars = hypothesis.length
-  for (const r of references) chars += r.length
-  const trie = new NgramTrie(Math.ceil(chars / 2) * N)
-  const ids = new Map<string, number>()
-  const intern = (tokens: readonly string[]): number[] =>
-    tokens.map((t) => {
-      let id = ids.get(t)
-      if (id === undefined) {
-        id = ids.size
-        ids.set(t, id)
-      }
-      return id
-    })
+  // Only the hypothesis' n-grams are interned; references count those, merged by maximum.
+  tokenIds.clear()
+  const hypTokens = preprocess(hypothesis, o)
+  matcher.setHypothesis(internTokens(hypTokens, true), hypTokens.length, N)
   const refLens: number[] = []
-  const refIds: Int32Array[] = []
   for (const ref of references) {
-    const tokens = pySplit(preprocess(ref, o))
+    const tokens = preprocess(ref, o)
     refLens.push(tokens.length)
-    refIds.push(trie.ngrams(intern(tokens), N))
+    matcher.countReference(internTokens(tokens, false), tokens.length, N)
+    matcher.foldReferenceMax()
   }
-  const hypTokens = pySplit(preprocess(hypothesis, o))
-  const hyp = countNgrams(trie.ngrams(intern(hypTokens), N), trie, N)
-  const refMax = new Int32Array(trie.size)
-  for (const r of refIds) {
-    const c = countNgrams(r, trie, N)
-    for (const id of c.unique) {
-      const v = c.counts[id] as number
-      if (v > (refMax[id] as number)) refMax[id] = v
-    }
-  }
-  const matches = clippedMatches(hyp, { counts: refMax, unique: [], perOrder: [] }, trie, N)
-  const correct = matches.slice(1, N + 1)
-  const total = hyp.perOrder.slice(1, N + 1)
-  return [hypTokens.length, closestRefLen(hypTokens.length, refLens), ...correct, ...total]
+  const matches = new Array<number>(N + 1).fill(0)
+  matcher.clipReferenceMax(matches)
+  const stats = [hypTokens.length, closestRefLen(hypTokens.length, refLens)]
+  for (let n = 1; n <= N; n++) stats.push(matches[n] as number)
+  for (let n = 1; n <= N; n++) stats.push(ngramCount(hypTokens.length, n))
+  return stats
 }
 
 function fromStats(stats: readonly number[], o: Resolved): BleuResult {

@@ -1,11 +1,5 @@
-import {
-  clippedMatches,
-  codePointArray,
-  countNgrams,
-  NgramTrie,
-  type NgramCounts,
-} from './ngram-trie.js'
-import { codePoints, pyRemoveSpaces, pySplit } from './text/python-str.js'
+import { NgramMatcher, ngramCount } from './text/ngram-matcher.js'
+import { codePoints, isPySpace, pySplit } from './text/python-str.js'
 import { SACREBLEU_VERSION } from './reference-versions.js'
 
 /** Options of sacreBLEU's `CHRF(...)`: defaults give chrF2; `wordOrder: 2` gives chrF++. */
@@ -51,44 +45,6 @@ function removePunctuation(sentence: string): string[] {
   return out
 }
 
-/** Per-order statistics of one segment text: char n-gram ids, then word n-gram ids (chrF++). */
-interface SegmentNgrams {
-  chars: NgramCounts
-  words: NgramCounts | undefined
-}
-
-function internWords(words: readonly string[], ids: Map<string, number>): number[] {
-  return words.map((w) => {
-    let id = ids.get(w)
-    if (id === undefined) {
-      id = ids.size
-      ids.set(w, id)
-    }
-    return id
-  })
-}
-
-/** `[hyp_count, ref_count, matches]` for each char order, then each word order. */
-function pairStats(
-  h: SegmentNgrams,
-  r: SegmentNgrams,
-  o: Resolved,
-  charTrie: NgramTrie,
-  wordTrie: NgramTrie,
-): number[] {
-  const stats: number[] = []
-  const add = (hc: NgramCounts, rc: NgramCounts, trie: NgramTrie, order: number) => {
-    const m = clippedMatches(hc, rc, trie, order)
-    for (let n = 1; n <= order; n++) {
-      const refCount = rc.perOrder[n] ?? 0
-      stats.push(refCount > 0 ? (hc.perOrder[n] ?? 0) : 0, refCount, m[n] ?? 0)
-    }
-  }
-  add(h.chars, r.chars, charTrie, o.charOrder)
-  if (o.wordOrder > 0 && h.words && r.words) add(h.words, r.words, wordTrie, o.wordOrder)
-  return stats
-}
-
 /** `CHRF._compute_f_score` over `[hyp, ref, match]` triples per order; 0-100. */
 export function chrfFromStats(stats: readonly number[], options: ChrfOptions = {}): number {
   const o = resolve(options)
@@ -128,6 +84,60 @@ export function chrfFromStats(stats: readonly number[], options: ChrfOptions = {
   return 0.0
 }
 
+const matcher = new NgramMatcher()
+const wordIds = new Map<string, number>()
+let charBuffer = new Int32Array(1024)
+let wordBuffer = new Int32Array(256)
+
+/** Code points of the text into the shared buffer, Python whitespace dropped unless kept; returns the length. */
+function charSymbols(text: string, keepSpaces: boolean): number {
+  if (charBuffer.length < text.length) charBuffer = new Int32Array(text.length * 2)
+  let k = 0
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i)
+    if (!keepSpaces && isPySpace(c)) continue
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1)
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        c = (c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000
+        i++
+      }
+    }
+    charBuffer[k++] = c
+  }
+  return k
+}
+
+/** chrF++ word ids into the shared buffer (-1 for words new to the map unless `add`); returns the length. */
+function wordSymbols(text: string, add: boolean): number {
+  const words = removePunctuation(text)
+  if (wordBuffer.length < words.length) wordBuffer = new Int32Array(words.length * 2)
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] as string
+    let id = wordIds.get(w)
+    if (id === undefined) {
+      id = add ? wordIds.size : -1
+      if (add) wordIds.set(w, id)
+    }
+    wordBuffer[i] = id
+  }
+  return words.length
+}
+
+/** `[hyp_count, ref_count, matches]` per order of one kind of n-gram, appended to `stats`. */
+function addOrderStats(
+  stats: number[],
+  hypLen: number,
+  refLen: number,
+  maxOrder: number,
+  matches: number[],
+): void {
+  for (let n = 1; n <= maxOrder; n++) {
+    const refCount = ngramCount(refLen, n)
+    stats.push(refCount > 0 ? ngramCount(hypLen, n) : 0, refCount, matches[n] as number)
+  }
+}
+
 /** Statistics of one segment against its best reference (highest sentence F; the first wins ties). */
 export function chrfSegmentStats(
   hypothesis: string,
@@ -135,28 +145,46 @@ export function chrfSegmentStats(
   options: ChrfOptions = {},
 ): number[] {
   const o = resolve(options)
-  const wordIds = new Map<string, number>()
-  const texts = [hypothesis, ...references].map((s) => (o.lowercase ? s.toLowerCase() : s))
-  let chars = 0
-  for (const t of texts) chars += t.length
-  const charTrie = new NgramTrie(chars * o.charOrder)
-  const wordTrie = new NgramTrie(o.wordOrder > 0 ? chars * o.wordOrder : 0)
-  const ids = texts.map((t) => ({
-    chars: charTrie.ngrams(codePointArray(o.whitespace ? t : pyRemoveSpaces(t)), o.charOrder),
-    words:
-      o.wordOrder > 0
-        ? wordTrie.ngrams(internWords(removePunctuation(t), wordIds), o.wordOrder)
-        : undefined,
-  }))
-  const segments: SegmentNgrams[] = ids.map((x) => ({
-    chars: countNgrams(x.chars, charTrie, o.charOrder),
-    words: x.words ? countNgrams(x.words, wordTrie, o.wordOrder) : undefined,
-  }))
-  const hyp = segments[0] as SegmentNgrams
+  const prep = (s: string): string => (o.lowercase ? s.toLowerCase() : s)
+  const hyp = prep(hypothesis)
+  const refs = references.map(prep)
+  // Char and word n-grams go through the one matcher in turn; the char stats come first.
+  const hypChars = charSymbols(hyp, o.whitespace)
+  const charMatches: number[][] = []
+  const refChars: number[] = []
+  matcher.setHypothesis(charBuffer, hypChars, o.charOrder)
+  for (const r of refs) {
+    const m = new Array<number>(o.charOrder + 1).fill(0)
+    const len = charSymbols(r, o.whitespace)
+    matcher.countReference(charBuffer, len, o.charOrder)
+    matcher.clipReference(m)
+    charMatches.push(m)
+    refChars.push(len)
+  }
+  const wordMatches: number[][] = []
+  const refWords: number[] = []
+  let hypWords = 0
+  if (o.wordOrder > 0) {
+    wordIds.clear()
+    hypWords = wordSymbols(hyp, true)
+    matcher.setHypothesis(wordBuffer, hypWords, o.wordOrder)
+    for (const r of refs) {
+      const m = new Array<number>(o.wordOrder + 1).fill(0)
+      const len = wordSymbols(r, false)
+      matcher.countReference(wordBuffer, len, o.wordOrder)
+      matcher.clipReference(m)
+      wordMatches.push(m)
+      refWords.push(len)
+    }
+  }
   let best: number[] = []
   let bestF = -1.0
-  for (let k = 1; k < segments.length; k++) {
-    const stats = pairStats(hyp, segments[k] as SegmentNgrams, o, charTrie, wordTrie)
+  for (let k = 0; k < refs.length; k++) {
+    const stats: number[] = []
+    addOrderStats(stats, hypChars, refChars[k] as number, o.charOrder, charMatches[k] as number[])
+    if (o.wordOrder > 0) {
+      addOrderStats(stats, hypWords, refWords[k] as number, o.wordOrder, wordMatches[k] as number[])
+    }
     const f = chrfFromStats(stats, o)
     if (f > bestF) {
       bestF = f
