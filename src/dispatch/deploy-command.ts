@@ -7,6 +7,7 @@ import { deploy, type DeployOutcome, type DeployPorts } from './deploy.js'
 import { driverFor } from './drivers.js'
 import { followJob } from './job.js'
 import { MlflowClient } from './mlflow.js'
+import { mergeGate } from './on-merge.js'
 import { githubDeploymentRecorder, githubWorkflowPort } from './github-ports.js'
 
 /** The deploy outcome as Markdown for the job summary and the comments. */
@@ -113,7 +114,27 @@ export const deployCommand: Command = {
       ctx.env.GITHUB_RUN_ID && ctx.env.GITHUB_REPOSITORY
         ? `${ctx.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${ctx.env.GITHUB_REPOSITORY}/actions/runs/${ctx.env.GITHUB_RUN_ID}`
         : undefined
+    const gate = await mergeGate(
+      ctx.env,
+      loaded?.config.on_merge,
+      { kind: 'deploy', environment: values.environment },
+      ctx.logger,
+    )
+    if (!gate.decision.run) {
+      ctx.stdout.write(`skipped: ${gate.decision.reason}\n`)
+      return {
+        exitCode: ExitCode.ok,
+        outputs: { 'deployment-id': '', status: 'skipped' },
+        summary: `### Deploy to ${values.environment} skipped\n\n${gate.decision.reason}\n`,
+      }
+    }
+    const commentKey = `deploy-${values.environment}`
+    const facts = [
+      model !== undefined ? `Model: \`${model}\` version ${values.version ?? '?'}` : undefined,
+      runUrl ? `[Actions run](${runUrl})` : undefined,
+    ]
     const envUrl = values['environment-url'] ?? envConfig?.url
+    const sha = values.sha
     const outcome = await deploy(
       {
         environment: values.environment,
@@ -129,6 +150,28 @@ export const deployCommand: Command = {
         ...(envConfig?.transient !== undefined ? { transient: envConfig.transient } : {}),
       },
       ports(ctx, values, loaded, values.sha),
+    ).catch(async (error: unknown) => {
+      await gate.comment(
+        commentKey,
+        [
+          `### ⚠️ Deploy of \`${sha.slice(0, 12)}\` to ${values.environment}: error`,
+          '',
+          'The deploy stopped before it finished; see the run log.',
+          '',
+          ...facts.filter(Boolean),
+        ].join('\n'),
+      )
+      throw error
+    })
+    await gate.comment(
+      commentKey,
+      [
+        outcomeMarkdown(values.environment, sha, outcome),
+        `Deployment: ${outcome.deploymentId === undefined ? 'not recorded' : `#${outcome.deploymentId}`}`,
+        ...facts,
+      ]
+        .filter(Boolean)
+        .join('\n\n'),
     )
     ctx.stdout.write(`${outcome.status}${outcome.rolledBack ? ' (rolled back)' : ''}\n`)
     return {

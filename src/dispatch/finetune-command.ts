@@ -7,6 +7,7 @@ import type { JobTarget } from './config-schema.js'
 import { driverFor } from './drivers.js'
 import { githubWorkflowPort } from './github-ports.js'
 import { followJob } from './job.js'
+import { mergeGate, type OnMergeConfig } from './on-merge.js'
 
 const STATUS_WORD = {
   succeeded: 'SUCCEEDED',
@@ -50,6 +51,7 @@ export const finetuneCommand: Command = {
     })
     let target: JobTarget
     let configHash: string
+    let onMerge: OnMergeConfig | undefined
     if (values.target !== undefined || values.config === undefined) {
       if (values.target !== 'ray')
         throw new UsageError(
@@ -71,11 +73,22 @@ export const finetuneCommand: Command = {
       if (!loaded.config.finetune)
         throw new UsageError(`${values.config} has no 'finetune' section`)
       target = loaded.config.finetune
+      onMerge = loaded.config.on_merge
       configHash = createHash('sha256').update(loaded.text).digest('hex')
     }
     const sha = values.sha ?? ctx.env.GITHUB_SHA ?? 'local'
     if (sha !== 'local' && !/^[0-9a-f]{40}$/.test(sha))
       throw new UsageError(`--sha must be a 40-hex commit SHA, got '${sha}'`)
+    const gate = await mergeGate(ctx.env, onMerge, { kind: 'finetune' }, ctx.logger)
+    if (!gate.decision.run) {
+      ctx.stdout.write(`skipped: ${gate.decision.reason}\n`)
+      return {
+        exitCode: 0,
+        outputs: { 'job-id': '', status: 'skipped' },
+        summary: `### Fine-tune skipped\n\n${gate.decision.reason}\n`,
+      }
+    }
+    const runLink = gate.runUrl ? `\n[Actions run](${gate.runUrl})\n` : ''
     const repo = ctx.env.GITHUB_REPOSITORY ?? 'local'
     const driver = driverFor(
       target,
@@ -85,16 +98,27 @@ export const finetuneCommand: Command = {
       { workflows: () => githubWorkflowPort(ctx.env, ctx.logger) },
     )
     const timeoutS = intFlag('timeout', values.timeout, { min: 1 }) ?? target.timeout_s
-    const { id, resumed } = await driver.submit(ctx.signal)
-    ctx.logger.info(
-      `${driver.target} job ${id} ${resumed ? 'already submitted: following it' : 'submitted'}`,
-    )
-    const result = await followJob(driver, id, {
-      timeoutMs: timeoutS * 1000,
-      pollMs: (intFlag('poll', values.poll, { min: 1 }) ?? 10) * 1000,
-      logger: ctx.logger,
-      signal: ctx.signal,
-    })
+    let id: string
+    let result: Awaited<ReturnType<typeof followJob>>
+    try {
+      const submitted = await driver.submit(ctx.signal)
+      id = submitted.id
+      ctx.logger.info(
+        `${driver.target} job ${id} ${submitted.resumed ? 'already submitted: following it' : 'submitted'}`,
+      )
+      result = await followJob(driver, id, {
+        timeoutMs: timeoutS * 1000,
+        pollMs: (intFlag('poll', values.poll, { min: 1 }) ?? 10) * 1000,
+        logger: ctx.logger,
+        signal: ctx.signal,
+      })
+    } catch (error) {
+      await gate.comment(
+        'finetune',
+        `### ❌ Fine-tune on ${driver.target} failed before it finished\n\nThe job could not be submitted or followed; see the run log.\n${runLink}`,
+      )
+      throw error
+    }
     const word = STATUS_WORD[result.state.phase]
     const note = result.timedOut
       ? ` (timed out after ${timeoutS} s)`
@@ -109,6 +133,7 @@ export const finetuneCommand: Command = {
         ? `\n<details><summary>Log tail</summary>\n\n\`\`\`text\n${result.logTail.replaceAll('```', '`\u200b``')}\n\`\`\`\n</details>\n`
         : '',
     ].join('')
+    await gate.comment('finetune', summary + runLink)
     return {
       exitCode: result.state.phase === 'succeeded' ? 0 : 1,
       outputs: { 'job-id': id, status: word },

@@ -14,6 +14,7 @@ const pullSchema = z.object({
   head: z.object({ sha, ref: z.string(), repo: z.object({ full_name: z.string() }).nullable() }),
   base: z.object({ sha, ref: z.string(), repo: z.object({ full_name: z.string() }) }),
   html_url: z.string(),
+  labels: z.array(z.object({ name: z.string().optional() }).loose()).optional(),
 })
 
 /** The facts of a pull request the gate and comment commands rely on. */
@@ -34,6 +35,8 @@ export interface PullInfo {
   fork: boolean
   mergeCommitSha: string | null
   url: string
+  /** Names of the labels on the pull request. */
+  labels: string[]
 }
 
 function toInfo(data: unknown): PullInfo {
@@ -53,6 +56,7 @@ function toInfo(data: unknown): PullInfo {
     fork: p.head.repo?.full_name !== p.base.repo.full_name,
     mergeCommitSha: p.merge_commit_sha ?? null,
     url: p.html_url,
+    labels: (p.labels ?? []).flatMap((l) => (l.name ? [l.name] : [])),
   }
 }
 
@@ -82,6 +86,26 @@ export async function getMergeBase(
     return sha.parse(data.merge_base_commit.sha)
   } catch (error) {
     throw githubFailure(`finding the merge base of ${base} and ${head}`, error)
+  }
+}
+
+/**
+ * Paths changed between `base` and `head` (`GET /compare/{base}...{head}`, `files[].filename`;
+ * a renamed file also counts under its previous name). GitHub lists at most 300 files here.
+ */
+export async function changedFiles(
+  client: Pick<GitHubClient, 'rest'>,
+  repo: RepoRef,
+  base: string,
+  head: string,
+): Promise<string[]> {
+  try {
+    const { data } = await client.rest.repos.compareCommits({ ...repo, base, head, per_page: 1 })
+    return (data.files ?? []).flatMap((f) =>
+      f.previous_filename ? [f.filename, f.previous_filename] : [f.filename],
+    )
+  } catch (error) {
+    throw githubFailure(`listing the files changed between ${base} and ${head}`, error)
   }
 }
 

@@ -178,6 +178,8 @@ export interface PullRecord {
   updatedAt: string
   /** Commits whose `GET /commits/{sha}/pulls` lists this PR (head, merge commit and any seeded). */
   commits: string[]
+  /** Label names. */
+  labels: string[]
 }
 
 export interface CommitRecord {
@@ -233,7 +235,7 @@ export class GitHubState {
   /** `"base...head"` → merge-base SHA for `GET /compare`. */
   readonly mergeBases = new Map<
     string,
-    { mergeBase: string; aheadBy?: number; behindBy?: number }
+    { mergeBase: string; aheadBy?: number; behindBy?: number; files?: string[] }
   >()
   /** Per repository and login; absent users are non-collaborators. */
   readonly permissions = new Map<string, { level: PermissionLevel; roleName: string }>()
@@ -372,6 +374,7 @@ export class GitHubState {
       createdAt: at,
       updatedAt: at,
       commits: [],
+      labels: [],
       ...pull,
     }
     record.commits = [
@@ -419,8 +422,18 @@ export class GitHubState {
     return record
   }
 
-  setMergeBase(repo: string, base: string, head: string, mergeBase: string): void {
-    this.mergeBases.set(`${repo.toLowerCase()}:${base}...${head}`, { mergeBase })
+  /** What `GET /compare/{base}...{head}` answers: the merge base and, optionally, the changed paths. */
+  setMergeBase(
+    repo: string,
+    base: string,
+    head: string,
+    mergeBase: string,
+    options: { files?: string[] } = {},
+  ): void {
+    this.mergeBases.set(`${repo.toLowerCase()}:${base}...${head}`, {
+      mergeBase,
+      ...(options.files ? { files: options.files } : {}),
+    })
   }
 
   seedWorkflow(workflow: Partial<WorkflowRecord> & { repo: string; path: string }): WorkflowRecord {

@@ -65,6 +65,15 @@ function pullJson(ctx: RouteContext, p: PullRecord): Record<string, unknown> {
       },
     },
     author_association: 'CONTRIBUTOR',
+    labels: p.labels.map((name, i) => ({
+      id: p.number * 1000 + i,
+      node_id: `LA_${p.number}_${i}`,
+      url: `${repoUrl(ctx)}/labels/${encodeURIComponent(name)}`,
+      name,
+      color: 'ededed',
+      default: false,
+      description: null,
+    })),
   }
 }
 
@@ -207,7 +216,17 @@ export const repoRoutes: Record<string, RouteHandler> = {
         base_commit: commitJson(ctx, ctx.params.base ?? '') ?? { sha: ctx.params.base },
         merge_base_commit: commitJson(ctx, known.mergeBase) ?? { sha: known.mergeBase },
         commits: [],
-        files: [],
+        files: (known.files ?? []).map((filename) => ({
+          sha: '0'.repeat(40),
+          filename,
+          status: 'modified',
+          additions: 1,
+          deletions: 0,
+          changes: 1,
+          blob_url: `https://github.com/${ctx.repo.fullName}/blob/${head}/${filename}`,
+          raw_url: `https://github.com/${ctx.repo.fullName}/raw/${head}/${filename}`,
+          contents_url: `${repoUrl(ctx)}/contents/${filename}?ref=${head}`,
+        })),
       },
     }
   },
