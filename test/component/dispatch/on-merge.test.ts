@@ -3,7 +3,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startGitHubDouble, type GitHubDouble } from '../../doubles/github/server.js'
-import { doubleEnv } from '../../helpers/github.js'
+import { readRunContext } from '../../../src/github/context.js'
+import { readMergeFacts } from '../../../src/dispatch/on-merge.js'
+import { doubleClient, doubleEnv } from '../../helpers/github.js'
 import { runCliCaptured } from '../../helpers/run-cli.js'
 
 let gh: GitHubDouble
@@ -164,5 +166,53 @@ describe('finetune on a push to the default branch', () => {
     expect(comment?.body).toContain('<!-- llmops:v1 kind=merge key=deploy-staging -->')
     expect(comment?.body).toContain(`to staging: success`)
     expect(comment?.body).toContain(`Deployment: #${gh.state.deployments[0]!.id}`)
+  })
+
+  it('reads labels and changed files of a pull_request closed and merged, and of a push', async () => {
+    const base = 'e'.repeat(40)
+    const head = 'c'.repeat(40)
+    gh.state.setMergeBase(repo, base, head, base, { files: ['training/data.jsonl'] })
+    const event = path.join(dir, 'pr.json')
+    const repository = { full_name: repo, name: 'models', owner: { login: 'octo' } }
+    writeFileSync(
+      event,
+      JSON.stringify({
+        action: 'closed',
+        number: 12,
+        pull_request: {
+          number: 12,
+          state: 'closed',
+          merged: true,
+          labels: [{ name: 'retrain' }],
+          head: { sha: head, ref: 'feature', repo: repository },
+          base: { sha: base, ref: 'main', repo: repository },
+          user: { login: 'octocat', id: 1, type: 'User' },
+        },
+        repository,
+      }),
+    )
+    const env = { GITHUB_REPOSITORY: repo, GITHUB_EVENT_PATH: event }
+    const client = doubleClient(gh)
+    const pr = await readMergeFacts(
+      client,
+      readRunContext({ ...env, GITHUB_EVENT_NAME: 'pull_request' }),
+    )
+    expect(pr).toEqual({
+      event: 'pull_request',
+      merged: true,
+      pull: { number: 12, labels: ['retrain'] },
+      changedFiles: ['training/data.jsonl'],
+    })
+    const pushed = await readMergeFacts(
+      client,
+      readRunContext({ ...env, GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: files([]).event }),
+    )
+    expect(pushed).toEqual({
+      event: 'push',
+      merged: true,
+      ref: 'refs/heads/main',
+      pull: { number: 12, labels: ['docs'] },
+      changedFiles: ['training/lora.yaml', 'README.md'],
+    })
   })
 })
