@@ -7,7 +7,6 @@
 const PY_SPACE_CLASS =
   '\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000'
 const PY_SPACE_RUN = new RegExp(`[${PY_SPACE_CLASS}]+`, 'g')
-const PY_SPACE_TRAILING = new RegExp(`[${PY_SPACE_CLASS}]+$`)
 const SURROGATE = /[\uD800-\uDFFF]/
 
 /** Python `str.isspace()` for one UTF-16 code unit (no whitespace character is astral). */
@@ -44,7 +43,9 @@ export function pySplit(s: string): string[] {
 
 /** Python `s.rstrip()` with no argument. */
 export function pyRstrip(s: string): string {
-  return s.replace(PY_SPACE_TRAILING, '')
+  let end = s.length
+  while (end > 0 && isPySpace(s.charCodeAt(end - 1))) end--
+  return end === s.length ? s : s.slice(0, end)
 }
 
 /** Python `' '.join(s.split())`. */
