@@ -27,13 +27,17 @@ const ours: Record<string, (p: Pair) => number> = {
   meteor: (p) => meteorText(p.references, p.prediction),
 }
 
-const wnStart = performance.now()
-loadWordNet()
-const wnMs = performance.now() - wnStart
-
+let wnMs = 0
 const oursTimes: Record<string, number> = {}
 const oursScores: Record<string, number[]> = {}
 for (const [name, fn] of Object.entries(ours)) {
+  // The WordNet table (a large heap) is loaded right before METEOR, so the garbage it leaves is
+  // not collected inside another metric's timing.
+  if (name === 'meteor') {
+    const wnStart = performance.now()
+    loadWordNet()
+    wnMs = performance.now() - wnStart
+  }
   // Warm the JIT on a few pairs first (not timed), as a long-running eval would be.
   pairs.slice(0, 200).forEach(fn)
   const t0 = process.cpuUsage()
