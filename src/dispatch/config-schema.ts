@@ -50,11 +50,27 @@ export const deploySchema = z.strictObject({
   environments: z.record(
     z.string().regex(/^[a-z0-9-]{1,40}$/),
     z.strictObject({
-      job: jobTargetSchema,
+      job: jobTargetSchema
+        .optional()
+        .describe(
+          'The job that rolls the deployment out; without one, the deploy records it and moves the alias.',
+        ),
       url: httpUrl.optional().describe('environment_url of the deployment.'),
       production: z.boolean().optional(),
       transient: z.boolean().optional(),
-      smoke: z.strictObject({ suite: z.string(), provider: z.string() }).optional(),
+      smoke: z
+        .strictObject({
+          suite: z.string(),
+          provider: z.string(),
+          min_score: z
+            .number()
+            .optional()
+            .describe(
+              'Every metric mean of the smoke suite must reach this; default: no case may error.',
+            ),
+        })
+        .optional()
+        .describe('Smoke evaluation against the new endpoint; a failure rolls the alias back.'),
       required_contexts: z.array(z.string()).default([]),
     }),
   ),

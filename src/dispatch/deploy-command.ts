@@ -7,6 +7,7 @@ import { deploy, type DeployOutcome, type DeployPorts } from './deploy.js'
 import { driverFor } from './drivers.js'
 import { followJob } from './job.js'
 import { MlflowClient } from './mlflow.js'
+import { runSmoke } from './smoke.js'
 import { mergeGate } from './on-merge.js'
 import { githubDeploymentRecorder, githubWorkflowPort } from './github-ports.js'
 
@@ -42,13 +43,16 @@ function ports(
     const token = ctx.env.MLFLOW_TRACKING_TOKEN
     result.mlflow = new MlflowClient(mlflowUri, token ? { token } : {})
   }
-  if (envConfig?.job) {
+  const smoke = envConfig?.smoke
+  if (smoke && loaded) result.smoke = () => runSmoke(ctx, loaded.file, smoke)
+  const job = envConfig?.job
+  if (job) {
     const repo = ctx.env.GITHUB_REPOSITORY ?? 'local'
     const configHash = createHash('sha256')
       .update(loaded?.text ?? '')
       .digest('hex')
     const driver = driverFor(
-      envConfig.job,
+      job,
       { repo, sha, configHash, kind: `deploy-${environment}` },
       ctx.env,
       { LLMOPS_ENVIRONMENT: environment },
@@ -57,7 +61,7 @@ function ports(
     result.runJob = async () => {
       const { id } = await driver.submit(ctx.signal)
       return followJob(driver, id, {
-        timeoutMs: envConfig.job.timeout_s * 1000,
+        timeoutMs: job.timeout_s * 1000,
         logger: ctx.logger,
         signal: ctx.signal,
       })
