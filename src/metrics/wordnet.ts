@@ -56,7 +56,9 @@ export interface WordNet {
   synonymNames(word: string): Set<string>
 }
 
-const DATA_CANDIDATES = [
+// ncc rewrites these `new URL(..., import.meta.url)` into plain file paths in the bundle, so both
+// shapes are accepted below.
+const DATA_CANDIDATES: (URL | string)[] = [
   new URL('./data/wordnet-3.0.json.gz', import.meta.url),
   // From the bundle in dist/ when the data file was not copied next to it.
   new URL('../src/metrics/data/wordnet-3.0.json.gz', import.meta.url),
@@ -111,7 +113,9 @@ let cached: WordNet | undefined
 /** Loads the bundled WordNet 3.0 table once (about 1.5 MB gzipped). */
 export function loadWordNet(): WordNet {
   if (cached) return cached
-  const url = DATA_CANDIDATES.find((u) => existsSync(fileURLToPath(u)))
+  const url = DATA_CANDIDATES.map((u) => (typeof u === 'string' ? u : fileURLToPath(u))).find((p) =>
+    existsSync(p),
+  )
   if (!url)
     throw new Error('WordNet data file wordnet-3.0.json.gz not found next to the metrics module')
   const file = JSON.parse(gunzipSync(readFileSync(url)).toString('utf8')) as WordNetFile
