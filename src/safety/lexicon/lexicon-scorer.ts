@@ -93,6 +93,8 @@ function collectHits(text: string, hits: Map<string, LexiconHit>): void {
   for (const match of m.getAllMatches(text)) {
     const term = dataset.getPayloadWithPhraseMetadata(match).phraseMetadata?.originalWord
     if (!term || sparedByWhitelist(text, match.startIndex, match.endIndex)) continue
+    // Leetspeak reads digits as letters ("717" as "tit"); a match made only of digits is a number.
+    if (/^[\d\s.,:/-]+$/.test(text.slice(match.startIndex, match.endIndex + 1))) continue
     add(
       term,
       DIRECTED_BEFORE.test(text.slice(Math.max(0, match.startIndex - 60), match.startIndex)),

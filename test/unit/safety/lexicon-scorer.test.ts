@@ -53,6 +53,9 @@ describe('lexicon scorer', () => {
     'Arsenal won the match',
     'I will help you with that',
     'You are a great person',
+    'otter-717',
+    'Room 455, gate 17',
+    'ticket 8008135 closed',
   ])('spares %j', (text) => {
     const v = lexiconScore(text)
     expect(v).toMatchObject({ toxic: false, toxicity: 0, categories: [] })
