@@ -38,14 +38,20 @@ function synonymSet(wordnet: WordNet, w: string): ReadonlySet<string> {
 }
 type Match = [hyp: number, ref: number]
 
-/** Exact-string stage: each hypothesis word (last first) takes the last unmatched equal reference word. */
-function matchEnums(hyp: Enum[], ref: Enum[]): [Match[], Enum[], Enum[]] {
+/** Reference word → its indices in order (matching pops from the end, as NLTK walks backwards). */
+function wordPositions(ref: Enum[]): Map<string, number[]> {
   const positions = new Map<string, number[]>()
   ref.forEach(([, w], j) => {
     const list = positions.get(w)
     if (list) list.push(j)
     else positions.set(w, [j])
   })
+  return positions
+}
+
+/** Exact-string stage: each hypothesis word (last first) takes the last unmatched equal reference word. */
+function matchEnums(hyp: Enum[], ref: Enum[]): [Match[], Enum[], Enum[]] {
+  const positions = wordPositions(ref)
   const matchedHyp = new Set<number>()
   const matchedRef = new Set<number>()
   const matches: Match[] = []
@@ -67,12 +73,7 @@ function matchEnums(hyp: Enum[], ref: Enum[]): [Match[], Enum[], Enum[]] {
 }
 
 function synonymMatch(hyp: Enum[], ref: Enum[], wordnet: WordNet): [Match[], Enum[], Enum[]] {
-  const positions = new Map<string, number[]>()
-  ref.forEach(([, w], j) => {
-    const list = positions.get(w)
-    if (list) list.push(j)
-    else positions.set(w, [j])
-  })
+  const positions = wordPositions(ref)
   const matchedHyp = new Set<number>()
   const matchedRef = new Set<number>()
   const matches: Match[] = []

@@ -67,6 +67,23 @@ function tooLong(ctx: RouteContext, body: string): RouteResult | undefined {
     : undefined
 }
 
+/** GitHub's reaction rule: 201 for a new reaction, 200 with the existing one when the user already reacted so. */
+function react(ctx: RouteContext, reactions: ReactionRecord[]): RouteResult {
+  const content = String(ctx.body.content)
+  const existing = reactions.find(
+    (r) => r.content === content && r.user.login === ctx.identity.login,
+  )
+  if (existing) return { status: 200, body: reactionJson(ctx, existing) }
+  const record: ReactionRecord = {
+    id: ctx.state.id(),
+    content,
+    user: ctx.identity,
+    createdAt: ctx.state.timestamp(),
+  }
+  reactions.push(record)
+  return { status: 201, body: reactionJson(ctx, record) }
+}
+
 export const commentRoutes: Record<string, RouteHandler> = {
   'issues/list-comments': (ctx) => {
     const since = typeof ctx.query.since === 'string' ? ctx.query.since : undefined
@@ -115,19 +132,7 @@ export const commentRoutes: Record<string, RouteHandler> = {
   'reactions/create-for-issue-comment': (ctx) => {
     const c = findComment(ctx)
     if (!c) return notFound(ctx)
-    const content = String(ctx.body.content)
-    const existing = c.reactions.find(
-      (r) => r.content === content && r.user.login === ctx.identity.login,
-    )
-    if (existing) return { status: 200, body: reactionJson(ctx, existing) }
-    const record: ReactionRecord = {
-      id: ctx.state.id(),
-      content,
-      user: ctx.identity,
-      createdAt: ctx.state.timestamp(),
-    }
-    c.reactions.push(record)
-    return { status: 201, body: reactionJson(ctx, record) }
+    return react(ctx, c.reactions)
   },
   'reactions/create-for-pull-request-review-comment': (ctx) => {
     const id = Number(ctx.params.comment_id)
@@ -135,19 +140,7 @@ export const commentRoutes: Record<string, RouteHandler> = {
       (x) => x.id === id && x.repo.toLowerCase() === ctx.repo.fullName.toLowerCase(),
     )
     if (!c) return notFound(ctx)
-    const content = String(ctx.body.content)
-    const existing = c.reactions.find(
-      (r) => r.content === content && r.user.login === ctx.identity.login,
-    )
-    if (existing) return { status: 200, body: reactionJson(ctx, existing) }
-    const record: ReactionRecord = {
-      id: ctx.state.id(),
-      content,
-      user: ctx.identity,
-      createdAt: ctx.state.timestamp(),
-    }
-    c.reactions.push(record)
-    return { status: 201, body: reactionJson(ctx, record) }
+    return react(ctx, c.reactions)
   },
   'reactions/list-for-issue-comment': (ctx) => {
     const c = findComment(ctx)
