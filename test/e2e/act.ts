@@ -115,6 +115,12 @@ export interface ActOptions {
   path?: string[]
   /** Folder shared by the artifact stand-ins across runs. */
   artifacts?: string
+  /**
+   * Runs act's artifact server on 127.0.0.1 (`--artifact-server-path/-addr/-port`); the
+   * upload-artifact stand-in then uploads to it with the v4 protocol, stored under
+   * `<path>/<GITHUB_RUN_ID>/<name>/<name>.zip`.
+   */
+  artifactServer?: { path: string; port: number }
   timeoutMs?: number
 }
 
@@ -167,6 +173,16 @@ export async function runAct(options: ActOptions): Promise<ActRun> {
       '--local-repository',
       `actions/${a}=${path.join(standIns, a.split('@')[0]!)}`,
     ]),
+    ...(options.artifactServer
+      ? [
+          '--artifact-server-path',
+          options.artifactServer.path,
+          '--artifact-server-addr',
+          '127.0.0.1',
+          '--artifact-server-port',
+          String(options.artifactServer.port),
+        ]
+      : []),
     ...Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
     ...Object.entries(options.secrets).flatMap(([k, v]) => ['-s', `${k}=${v}`]),
   ]
