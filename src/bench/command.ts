@@ -3,6 +3,7 @@ import type { Command } from '../cli/command.js'
 import { intFlag, numberFlag, parseCommandArgs } from '../cli/args.js'
 import { loadConfig } from '../config/load.js'
 import { ConfigurationError, ExitCode, UsageError } from '../errors.js'
+import { logBenchToMlflow, MLFLOW_FLAGS } from '../dispatch/mlflow-records.js'
 import type { Slo } from './aggregate.js'
 import { buildBenchJson, writeBenchJson } from './output.js'
 import { parseEndpoint } from './probe.js'
@@ -10,7 +11,7 @@ import { benchMarkdown } from './report-section.js'
 import { runBenchmark, type LoadPoint, type ScenarioSpec } from './run.js'
 
 const usage =
-  'llmops bench [--config F] [--scenario S] [--endpoint URL --model M] [--api chat|completions] [--concurrency N,...] [--rate R,...] [--burstiness B] [--requests K] [--duration S] [--warmup W] [--input-tokens I] [--output-tokens O] [--seed N] [--slo-ttft MS] [--slo-tpot MS] [--slo-e2e MS] [--timeout S] [--workers N] [--no-calibrate] [--out D]'
+  'llmops bench [--config F] [--scenario S] [--endpoint URL --model M] [--api chat|completions] [--concurrency N,...] [--rate R,...] [--burstiness B] [--requests K] [--duration S] [--warmup W] [--input-tokens I] [--output-tokens O] [--seed N] [--slo-ttft MS] [--slo-tpot MS] [--slo-e2e MS] [--timeout S] [--workers N] [--no-calibrate] [--out D] [--mlflow-uri URL | --no-mlflow]'
 
 function list(name: string, value: string | undefined): number[] | undefined {
   if (value === undefined) return undefined
@@ -52,6 +53,7 @@ export const benchCommand: Command = {
       'max-error-rate': { type: 'string' },
       'no-calibrate': { type: 'boolean' },
       out: { type: 'string' },
+      ...MLFLOW_FLAGS,
     })
     const api = v.api ?? 'chat'
     if (api !== 'chat' && api !== 'completions')
@@ -150,14 +152,30 @@ export const benchCommand: Command = {
     const out = path.resolve(ctx.cwd, v.out ?? 'llmops-results')
     const file = await writeBenchJson(out, json)
     ctx.logger.info(`wrote ${file}`)
-    const summary = benchMarkdown(json)
+    const markdown = benchMarkdown(json)
+    if (outcome.unreachable) ctx.logger.error(outcome.error ?? 'the endpoint did not answer')
+    const mlflow = await logBenchToMlflow(ctx, {
+      config: loaded?.config,
+      uri: v['mlflow-uri'],
+      disabled: v['no-mlflow'],
+      outDir: out,
+      bench: json,
+      scenarios,
+      endpoint: { url, model, api },
+      markdown,
+      failure: outcome.unreachable ? (outcome.error ?? 'the endpoint did not answer') : undefined,
+    })
+    const summary = markdown + (mlflow?.summary ?? '')
     if (outcome.unreachable) {
-      ctx.logger.error(outcome.error ?? 'the endpoint did not answer')
-      return { exitCode: ExitCode.infrastructure, outputs: { 'bench-json': file }, summary }
+      return {
+        exitCode: ExitCode.infrastructure,
+        outputs: { 'bench-json': file, ...mlflow?.outputs },
+        summary,
+      }
     }
     return {
       exitCode: ExitCode.ok,
-      outputs: { 'bench-json': file, validity: json.validity.verdict },
+      outputs: { 'bench-json': file, validity: json.validity.verdict, ...mlflow?.outputs },
       summary,
     }
   },

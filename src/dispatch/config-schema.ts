@@ -44,6 +44,12 @@ export const mlflowSchema = z.strictObject({
   experiment: z.string().default('llmops'),
   model: z.string().optional(),
   alias: z.string().default('champion'),
+  log_runs: z
+    .boolean()
+    .default(true)
+    .describe(
+      'Log every eval and benchmark run to the experiment (params, metrics, tags, report).',
+    ),
 })
 
 export const deploySchema = z.strictObject({

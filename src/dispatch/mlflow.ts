@@ -2,8 +2,21 @@ import { InfrastructureError } from '../errors.js'
 import { systemClock, type Clock } from '../providers/retry.js'
 import { jsonHttp, type JsonHttp, type JsonResponse } from './http.js'
 
-/** MLflow's log-batch limits (per request): 1,000 metrics, 100 params, 100 tags, 1,000 entities in total. */
-export const LOG_BATCH_LIMITS = { metrics: 1000, params: 100, tags: 100, total: 1000 } as const
+/**
+ * MLflow's log-batch limits per request (`mlflow/utils/validation.py`, MLflow 3.17): 1,000 metrics,
+ * 100 params, 100 tags, 1,000 entities in total, 1 MB of JSON. We stop at 900 kB to leave room for
+ * the envelope.
+ */
+export const LOG_BATCH_LIMITS = {
+  metrics: 1000,
+  params: 100,
+  tags: 100,
+  total: 1000,
+  bytes: 900_000,
+} as const
+
+/** MLflow's value limits: keys 250 characters, param values 6,000, run tag values 8,000. */
+export const MLFLOW_VALUE_LIMITS = { key: 250, param: 6000, tag: 8000 } as const
 
 export interface MlflowMetric {
   key: string
@@ -46,16 +59,25 @@ export class MlflowError extends InfrastructureError {
 export function logBatches(metrics: MlflowMetric[], params: KeyValue[], tags: KeyValue[]) {
   const batches: { metrics: MlflowMetric[]; params: KeyValue[]; tags: KeyValue[] }[] = []
   let current = { metrics: [] as MlflowMetric[], params: [] as KeyValue[], tags: [] as KeyValue[] }
+  let bytes = 0
   const size = () => current.metrics.length + current.params.length + current.tags.length
   const push = <K extends 'metrics' | 'params' | 'tags'>(
     kind: K,
     item: (typeof current)[K][number],
   ) => {
-    if (current[kind].length >= LOG_BATCH_LIMITS[kind] || size() >= LOG_BATCH_LIMITS.total) {
+    const itemBytes = Buffer.byteLength(JSON.stringify(item)) + 1
+    if (
+      size() > 0 &&
+      (current[kind].length >= LOG_BATCH_LIMITS[kind] ||
+        size() >= LOG_BATCH_LIMITS.total ||
+        bytes + itemBytes > LOG_BATCH_LIMITS.bytes)
+    ) {
       batches.push(current)
       current = { metrics: [], params: [], tags: [] }
+      bytes = 0
     }
     ;(current[kind] as unknown[]).push(item)
+    bytes += itemBytes
   }
   for (const p of params) push('params', p)
   for (const t of tags) push('tags', t)
@@ -170,6 +192,36 @@ export class MlflowClient {
     await this.call('POST', 'runs/update', { run_id: runId, status, end_time: Date.now() })
   }
 
+  async setTag(runId: string, key: string, value: string): Promise<void> {
+    await this.call('POST', 'runs/set-tag', { run_id: runId, key, value })
+  }
+
+  /** Runs of an experiment matching an MLflow search filter, newest first. */
+  async searchRuns(experimentId: string, filter: string, maxResults = 100) {
+    const r = await this.call<{
+      runs?: {
+        info: { run_id: string; status: string; start_time?: number | string }
+        data: { tags?: KeyValue[] }
+      }[]
+    }>('POST', 'runs/search', {
+      experiment_ids: [experimentId],
+      filter,
+      max_results: maxResults,
+      order_by: ['attributes.start_time DESC'],
+    })
+    return r.runs ?? []
+  }
+
+  /** The run's page in the MLflow UI. */
+  runUrl(experimentId: string, runId: string): string {
+    return `${this.base}/#/experiments/${encodeURIComponent(experimentId)}/runs/${encodeURIComponent(runId)}`
+  }
+
+  /** The model version's page in the MLflow UI. */
+  modelVersionUrl(name: string, version: string): string {
+    return `${this.base}/#/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`
+  }
+
   async getRun(runId: string) {
     return this.call<{
       run: {
@@ -183,7 +235,12 @@ export class MlflowClient {
    * Uploads a text artifact through the tracking server's artifact proxy (`mlflow server`
    * serves artifacts by default: `PUT /api/2.0/mlflow-artifacts/artifacts/<path>`).
    */
-  async uploadArtifact(artifactUri: string, fileName: string, content: string): Promise<void> {
+  async uploadArtifact(
+    artifactUri: string,
+    fileName: string,
+    content: string,
+    contentType = 'text/markdown',
+  ): Promise<void> {
     const prefix = 'mlflow-artifacts:'
     if (!artifactUri.startsWith(prefix)) {
       throw new InfrastructureError(
@@ -192,7 +249,7 @@ export class MlflowClient {
     }
     const rel = artifactUri.slice(prefix.length).replace(/^\/+/, '')
     const url = `${this.base}/api/2.0/mlflow-artifacts/artifacts/${rel}/${encodeURIComponent(fileName)}`
-    const res = await this.http('PUT', url, content, { 'content-type': 'text/markdown' })
+    const res = await this.http('PUT', url, content, { 'content-type': contentType })
     if (res.status >= 300)
       throw new InfrastructureError(
         `${this.service}: uploading ${fileName} failed with HTTP ${res.status}`,

@@ -2,11 +2,12 @@ import path from 'node:path'
 import { parseCommandArgs } from '../cli/args.js'
 import type { Command, CommandContext, CommandResult } from '../cli/command.js'
 import { ExitCode } from '../errors.js'
+import { logEvalToMlflow, MLFLOW_FLAGS } from '../dispatch/mlflow-records.js'
 import { parseShard } from './plan.js'
 import { runEval, type EvalRunOptions } from './run-eval.js'
 
 const usage =
-  'llmops eval --config F [--suite S] [--provider P] [--tag T] [--shard i/n] [--out D] [--resume] [--cache-dir D] [--no-cache]'
+  'llmops eval --config F [--suite S] [--provider P] [--tag T] [--shard i/n] [--out D] [--resume] [--cache-dir D] [--no-cache] [--mlflow-uri URL | --no-mlflow]'
 
 /** Comma-separated, repeatable flag values as one list (undefined when the flag is absent). */
 export function listFlag(values: string[] | undefined): string[] | undefined {
@@ -30,6 +31,7 @@ export function parseEvalArgs(argv: string[], cwd: string) {
     resume: { type: 'boolean', default: false },
     'cache-dir': { type: 'string', default: '.llmops/cache' },
     'no-cache': { type: 'boolean', default: false },
+    ...MLFLOW_FLAGS,
   })
   return {
     configFile: values.config,
@@ -42,6 +44,7 @@ export function parseEvalArgs(argv: string[], cwd: string) {
     shard: values.shard === undefined || values.shard === '' ? undefined : parseShard(values.shard),
     resume: values.resume,
     cacheDir: values['no-cache'] ? undefined : path.resolve(cwd, values['cache-dir']),
+    mlflow: { uri: values['mlflow-uri'], disabled: values['no-mlflow'] },
   }
 }
 
@@ -65,7 +68,7 @@ export async function runEvalCommand(
   ctx: CommandContext,
   extra: Partial<EvalRunOptions> = {},
 ): Promise<CommandResult> {
-  const args = parseEvalArgs(ctx.argv, ctx.cwd)
+  const { mlflow: mlflowFlags, ...args } = parseEvalArgs(ctx.argv, ctx.cwd)
   const result = await runEval({
     ...args,
     cwd: ctx.cwd,
@@ -84,11 +87,21 @@ export async function runEvalCommand(
     `eval: ${result.cases} cases (${result.cases - result.errors} scored, ${result.errors} errors, ${t.cached} cached)` +
       `${typeof t.not_run === 'number' && t.not_run > 0 ? `, ${t.not_run} not run` : ''} → ${path.relative(ctx.cwd, result.outDir) || '.'}`,
   )
-  if (result.failure) {
-    ctx.logger.error(result.failure.message)
-    return { exitCode: ExitCode.infrastructure, outputs, summary: jobSummary(result) }
+  if (result.failure) ctx.logger.error(result.failure.message)
+  const mlflow = await logEvalToMlflow(ctx, {
+    ...mlflowFlags,
+    configFile: args.configFile,
+    shard: args.shard !== undefined,
+    outDir: result.outDir,
+    summary: result.summary,
+    failure: result.failure?.message,
+    markdown: jobSummary(result),
+  })
+  return {
+    exitCode: result.failure ? ExitCode.infrastructure : ExitCode.ok,
+    outputs: { ...outputs, ...mlflow?.outputs },
+    summary: jobSummary(result) + (mlflow?.summary ?? ''),
   }
-  return { exitCode: ExitCode.ok, outputs, summary: jobSummary(result) }
 }
 
 /** `llmops eval`: run evaluation suites against OpenAI-compatible servers. */
