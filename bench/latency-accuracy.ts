@@ -38,6 +38,9 @@ const { values } = parseArgs({
     itl: { type: 'string', default: '20' },
     ttft: { type: 'string', default: '20' },
     python: { type: 'string' },
+    workers: { type: 'string' },
+    pin: { type: 'boolean', default: false },
+    'skip-python': { type: 'boolean', default: false },
   },
 })
 const streamsList = values.streams.split(',').map(Number)
@@ -151,7 +154,15 @@ async function startSimChild(): Promise<{ url: string; stop: () => void }> {
     },
   }
   const code = `import { startSimServer } from './src/sim/server.ts'; const s = await startSimServer({ profile: ${JSON.stringify(profile)} }); console.log(s.url)`
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+  const nodeArgs = ['--import', 'tsx', '--input-type=module', '-e', code]
+  // --pin: the simulator gets the last core to itself and the clients the others, as when the
+  // server runs on its own machine (both clients get the same treatment).
+  const last = os.availableParallelism() - 1
+  const [exe, args] = values.pin
+    ? ['taskset', ['-c', String(last), process.execPath, ...nodeArgs]]
+    : [process.execPath, nodeArgs]
+  if (values.pin) spawnSync('taskset', ['-a', '-p', '-c', `0-${Math.max(0, last - 1)}`, String(process.pid)])
+  const child = spawn(exe, args, {
     cwd: process.cwd(),
     stdio: ['ignore', 'pipe', 'inherit'],
   })
@@ -208,7 +219,20 @@ async function main() {
       .map((l) => l.toFixed(1))
       .join(' ')} on ${os.availableParallelism()} cores\n`,
   )
+  const runPython = (b: number) => {
+    const res = spawnSync(py.exe, [pyFile, sim.url, 'm', String(b), String(tokens), py.mode], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    })
+    if (res.status !== 0) throw new Error(`python client failed: ${res.stderr}`)
+    return JSON.parse(res.stdout) as {
+      delays_ms: number[]
+      ttft_err_ms: number[]
+      cpu_us_per_event: number
+    }
+  }
   const rows: { b: number; rate: number; ours: number[]; theirs: number[] }[] = []
+  const notes: string[] = []
   console.log(
     '| streams | events/s | ours p50 / p99 (ms) | python p50 / p99 (ms) | p99 ratio | ours TTFT err p50 / p99 | python TTFT err p50 / p99 | ours validity |',
   )
@@ -233,7 +257,7 @@ async function main() {
         endpoint: parseEndpoint(sim.url, 'm', 'chat'),
         timeoutMs: 600_000,
         stallMs: 60_000,
-        workers: null,
+        workers: values.workers === undefined ? null : Number(values.workers),
         calibrate: false,
         maxErrorRate: 0.01,
         logger: memoryLogger(),
@@ -245,23 +269,19 @@ async function main() {
       .map((r) => (r.ttft_ms ?? NaN) - (r.truth?.ttft_ms ?? NaN))
       .filter(Number.isFinite)
     const run = outcome.runs[0]
-    const res = spawnSync(py.exe, [pyFile, sim.url, 'm', String(b), String(tokens), py.mode], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 28,
-    })
-    if (res.status !== 0) throw new Error(`python client failed: ${res.stderr}`)
-    const theirs = JSON.parse(res.stdout) as {
-      delays_ms: number[]
-      ttft_err_ms: number[]
-      cpu_us_per_event: number
-    }
+    const theirs = values['skip-python']
+      ? { delays_ms: [], ttft_err_ms: [], cpu_us_per_event: NaN }
+      : runPython(b)
     const rate = (b * 1000) / itl
+    if (run && run.validity.verdict !== 'valid')
+      notes.push(`${b} streams: ${run.validity.reasons.join('; ')}`)
     rows.push({ b, rate, ours, theirs: theirs.delays_ms })
     console.log(
       `| ${b} | ${rate.toFixed(0)} | ${f(q(ours, 50))} / ${f(q(ours, 99))} | ${f(q(theirs.delays_ms, 50))} / ${f(q(theirs.delays_ms, 99))} | ${f(q(theirs.delays_ms, 99) / q(ours, 99))} | ${f(q(oursTtft, 50))} / ${f(q(oursTtft, 99))} | ${f(q(theirs.ttft_err_ms, 50))} / ${f(q(theirs.ttft_err_ms, 99))} | ${run?.validity.verdict ?? '–'} |`,
     )
   }
   sim.stop()
+  if (notes.length > 0) console.log(`\nwhy our runs were not 'valid':\n${notes.map((n) => `- ${n}`).join('\n')}`)
   const sustain = (pick: (r: (typeof rows)[number]) => number[]) =>
     Math.max(0, ...rows.filter((r) => q(pick(r), 99) <= 5).map((r) => r.rate))
   const o = sustain((r) => r.ours)

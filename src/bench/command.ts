@@ -11,7 +11,7 @@ import { benchMarkdown } from './report-section.js'
 import { runBenchmark, type LoadPoint, type ScenarioSpec } from './run.js'
 
 const usage =
-  'llmops bench [--config F] [--scenario S] [--endpoint URL --model M] [--api chat|completions] [--concurrency N,...] [--rate R,...] [--burstiness B] [--requests K] [--duration S] [--warmup W] [--input-tokens I] [--output-tokens O] [--seed N] [--slo-ttft MS] [--slo-tpot MS] [--slo-e2e MS] [--timeout S] [--workers N] [--no-calibrate] [--out D] [--mlflow-uri URL | --no-mlflow]'
+  'llmops bench [--config F] [--scenario S] [--endpoint URL --model M] [--api chat|completions] [--concurrency N,...] [--rate R,...] [--burstiness B] [--requests K] [--duration S] [--warmup W] [--input-tokens I] [--output-tokens O] [--seed N] [--slo-ttft MS] [--slo-tpot MS] [--slo-e2e MS] [--timeout S] [--workers N] [--no-calibrate] [--no-server-metrics] [--out D] [--mlflow-uri URL | --no-mlflow]'
 
 function list(name: string, value: string | undefined): number[] | undefined {
   if (value === undefined) return undefined
@@ -52,6 +52,7 @@ export const benchCommand: Command = {
       workers: { type: 'string' },
       'max-error-rate': { type: 'string' },
       'no-calibrate': { type: 'boolean' },
+      'no-server-metrics': { type: 'boolean' },
       out: { type: 'string' },
       ...MLFLOW_FLAGS,
     })
@@ -135,6 +136,7 @@ export const benchCommand: Command = {
       stallMs: (numberFlag('stall', v.stall) ?? Math.min(30, timeoutMs / 1000)) * 1000,
       workers: intFlag('workers', v.workers, { min: 0 }) ?? null,
       calibrate: !v['no-calibrate'],
+      serverMetrics: !v['no-server-metrics'],
       maxErrorRate: numberFlag('max-error-rate', v['max-error-rate']) ?? 0.01,
       logger: ctx.logger,
       signal: ctx.signal,

@@ -29,6 +29,31 @@ export function runsTable(bench: Bench, side = ''): string {
   return [head, sep, ...rows].join('\n')
 }
 
+interface ServerView {
+  source: string
+  requests: number
+  ttft_ms: { mean: number | null } | null
+  itl_ms: { mean: number | null } | null
+}
+
+/**
+ * One line per run whose server exported latency histograms: the server's own TTFT and ITL means
+ * beside ours (the gap is network, HTTP and detokenisation, never negative).
+ */
+export function serverCrossCheck(bench: Bench, side = ''): string[] {
+  return bench.runs.flatMap((run) => {
+    const server = (run as { server_metrics?: ServerView | null }).server_metrics
+    if (!server) return []
+    const clientTtft = stat(run, 'ttft_ms', 'mean')
+    const serverTtft = server.ttft_ms?.mean ?? null
+    const gap =
+      clientTtft !== null && serverTtft !== null ? ` (+${fmt(clientTtft - serverTtft, 2)})` : ''
+    return [
+      `- ${side ? `${side} ` : ''}${escapeInline(`${run.scenario} ${run.load}`, 60)}, server's own ${escapeInline(server.source, 20)} /metrics: TTFT mean ${fmt(serverTtft, 2)} ms vs ours ${fmt(clientTtft, 2)} ms${gap}; ITL mean ${fmt(server.itl_ms?.mean, 2)} ms vs ours ${fmt(stat(run, 'itl_ms', 'mean'), 2)} ms; ${server.requests} requests finished on the server.`,
+    ]
+  })
+}
+
 /** Markdown summary of one bench.json (the job summary of `llmops bench`). */
 export function benchMarkdown(bench: Bench): string {
   const reasons = bench.validity.reasons.slice(0, 5).map((r) => `- ${escapeInline(r, 200)}`)
@@ -38,6 +63,7 @@ export function benchMarkdown(bench: Bench): string {
     bench.runs.length > 0 ? runsTable(bench) : '_No run completed._',
     '',
     'Times in ms; percentiles by linear interpolation, `–` where n is too small. TPOT = (last token - first token) / (N - 1); ITL is per token.',
+    ...(serverCrossCheck(bench).length > 0 ? ['', ...serverCrossCheck(bench)] : []),
     ...(reasons.length > 0 ? ['', `Validity: **${bench.validity.verdict}**`, ...reasons] : []),
   ].join('\n')
 }
@@ -101,6 +127,13 @@ export function latencySection(
         ]
       : [],
   )
+  // A blank line ends the list, or the footnote below would join its last item.
+  const bullets = [
+    ...notes,
+    ...serverCrossCheck(candidate, 'candidate'),
+    ...(baseline ? serverCrossCheck(baseline, 'baseline') : []),
+  ]
+  if (bullets.length > 0) bullets.push('')
   const markdown = [
     table,
     '',
@@ -113,7 +146,7 @@ export function latencySection(
         ]
       : []),
     ...(chart ? [chart, ''] : []),
-    ...notes,
+    ...bullets,
     'Times in ms. TTFT counts the first token of any kind (never a role-only chunk); TPOT = (last - first token) / (N - 1); percentiles by linear interpolation with bootstrap CIs. Only a valid run can fail the gate.',
   ].join('\n')
   const failing = checks.filter((c) => c.verdict !== 'pass')

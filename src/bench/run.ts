@@ -15,6 +15,12 @@ import {
 import { syntheticPrompts, type Prompt } from './prompts.js'
 import type { MeasuredRequest } from './request-metrics.js'
 import type { RunMessage, WorkerReport } from './runner-core.js'
+import {
+  scrapeHistograms,
+  serverMetrics,
+  type Histogram,
+  type ServerMetrics,
+} from './server-metrics.js'
 import { nowMs } from './timeline.js'
 import type { StreamJob, TransportOptions } from './transport.js'
 import { judgeValidity, type Calibration, type Validity } from './validity.js'
@@ -46,6 +52,8 @@ export interface BenchOptions {
   stallMs: number
   workers: number | null
   calibrate: boolean
+  /** Scrape the server's Prometheus histograms around each run (vLLM, SGLang) as a cross-check. */
+  serverMetrics?: boolean
   maxErrorRate: number
   logger: Logger
   signal: AbortSignal
@@ -65,6 +73,8 @@ export interface RunRecord {
   output_tokens: number
   slo: Slo | null
   summary: RunSummary
+  /** The server's own view of the run, when it exports latency histograms. */
+  server_metrics: ServerMetrics | null
   validity: Validity
 }
 
@@ -206,6 +216,26 @@ export async function calibrate(pool: WorkerPool, streams: number): Promise<Cali
   }
 }
 
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms))
+type Snapshot = Map<string, Histogram>
+
+/**
+ * Scrapes until two scrapes 25 ms apart agree on the number of finished requests (a server records a
+ * request's histograms a little after its last byte), at most ~0.5 s.
+ */
+async function settledScrape(endpoint: Endpoint, timeoutMs: number): Promise<Snapshot | null> {
+  const finished = (s: Snapshot | null) =>
+    s ? [...s.entries()].filter(([n]) => n.includes('e2e')).reduce((a, [, h]) => a + h.count, 0) : 0
+  let last = await scrapeHistograms(endpoint.origin, endpoint.headers, timeoutMs)
+  for (let i = 0; last && i < 20; i++) {
+    await pause(25)
+    const next = await scrapeHistograms(endpoint.origin, endpoint.headers, timeoutMs)
+    if (!next || finished(next) === finished(last)) return next ?? last
+    last = next
+  }
+  return last
+}
+
 function workerCount(scenarios: readonly ScenarioSpec[], requested: number | null): number {
   if (requested !== null) return requested
   const streams = Math.max(
@@ -267,6 +297,10 @@ export async function runBenchmark(
       timeoutMs: options.timeoutMs,
       stallMs: options.stallMs,
     }
+    // One probe decides whether the server exports histograms at all.
+    let scrape = options.serverMetrics !== false
+    if (scrape && !(await scrapeHistograms(endpoint.origin, endpoint.headers, 5000))) scrape = false
+    if (scrape) logger.info('server metrics: latency histograms found on /metrics (cross-check on)')
     for (const scenario of scenarios) {
       for (const [li, load] of scenario.loads.entries()) {
         if (options.signal.aborted) return outcome
@@ -311,6 +345,7 @@ export async function runBenchmark(
         logger.info(
           `${scenario.name} ${labels.load}: ${scenario.requests} requests after ${warmPrompts.length} warmup requests`,
         )
+        const before = scrape ? await settledScrape(endpoint, 5000) : null
         let reports: WorkerReport[]
         let meanGap: number | null = null
         if (load.mode === 'closed') {
@@ -338,6 +373,8 @@ export async function runBenchmark(
         }
         const requests = reports.flatMap((r) => r.requests).sort((a, b) => a.index - b.index)
         outcome.requests.push(...requests)
+        const after = before ? await settledScrape(endpoint, 5000) : null
+        const server = before && after ? serverMetrics(before, after) : null
         const concurrency = load.mode === 'closed' ? load.concurrency : null
         const summary = summarize(requests, {
           concurrency,
@@ -354,6 +391,8 @@ export async function runBenchmark(
           slo: scenario.slo,
           fixedOutput: probed.caps.ignore_eos,
           maxErrorRate: options.maxErrorRate,
+          server,
+          clientTtftMeanMs: summary.ttft_ms.mean,
         })
         outcome.runs.push({
           scenario: scenario.name,
@@ -368,6 +407,7 @@ export async function runBenchmark(
           output_tokens: scenario.outputTokens,
           slo: scenario.slo ?? null,
           summary,
+          server_metrics: server,
           validity,
         })
         logger.info(

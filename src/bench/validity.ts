@@ -2,6 +2,7 @@ import { percentile } from '../stats/percentile.js'
 import type { Slo } from './aggregate.js'
 import type { MeasuredRequest } from './request-metrics.js'
 import type { WorkerReport } from './runner-core.js'
+import type { ServerMetrics } from './server-metrics.js'
 
 /** The client's own timing error measured against a loopback simulator before the run. */
 export interface Calibration {
@@ -50,6 +51,9 @@ export function judgeValidity(input: {
   slo: Slo | undefined
   fixedOutput: boolean
   maxErrorRate: number
+  /** The server's own histograms for this run, when it exports them. */
+  server?: ServerMetrics | null
+  clientTtftMeanMs?: number | null
 }): Validity {
   const checks: ValidityCheck[] = []
   const reasons: string[] = []
@@ -181,6 +185,32 @@ export function judgeValidity(input: {
       )
     }
   }
+  const server = input.server
+  if (server) {
+    // The server finished more requests than we sent: someone else's traffic shared it.
+    const extra = server.requests - n
+    add(
+      'server_other_traffic',
+      extra,
+      `<= max(2, 2% of ${n}) requests`,
+      extra > Math.max(2, 0.02 * n) ? 'degraded' : 'ok',
+      `the server finished ${server.requests} requests during the run, we sent ${n}`,
+    )
+    const serverTtft = server.ttft_ms?.mean
+    const clientTtft = input.clientTtftMeanMs
+    if (typeof serverTtft === 'number' && typeof clientTtft === 'number') {
+      // A client cannot see a token before the server made it; 1 ms allows for rounding.
+      const gap = clientTtft - serverTtft
+      add(
+        'ttft_client_minus_server_ms',
+        gap,
+        '>= -1 ms',
+        gap < -1 ? 'degraded' : 'ok',
+        `client TTFT mean ${r3(clientTtft)} ms is below the server's own ${r3(serverTtft)} ms`,
+      )
+    }
+  }
+
   const verdict = checks.some((k) => k.status === 'invalid')
     ? 'invalid'
     : checks.some((k) => k.status === 'degraded')

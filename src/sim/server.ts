@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { VERSION } from '../version.js'
 import { FaultPlan, STATUS_FAULTS } from './faults.js'
+import { SimMetrics } from './metrics.js'
 import { completeBody, planResponse } from './plan.js'
 import {
   defaultProfileInput,
@@ -115,6 +116,7 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
   const closing = new AbortController()
   setMaxListeners(0, closing.signal)
   const epoch = process.hrtime.bigint()
+  const metrics = new SimMetrics()
   let seq = 0
 
   const generate = async (
@@ -123,6 +125,7 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
     res: ServerResponse,
   ) => {
     const request = parseGenerationRequest(kind, await readJson(req))
+    const arrival = process.hrtime.bigint()
     const model = modelProfile(profile, request.model)
     if (!model) throw new BadRequest(`The model \`${request.model}\` does not exist.`, 404, 'model')
     const n = seq++
@@ -136,6 +139,7 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
     }
     const plan = planResponse(model, request)
     const events = streamSchedule(plan, model.timing, n)
+    const observer = metrics.request(request.model, arrival)
     const aborted = new AbortController()
     const onClose = () => aborted.abort()
     res.on('close', onClose)
@@ -147,6 +151,7 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
           fault,
           epoch,
           signal: aborted.signal,
+          observer,
         })
         return
       }
@@ -164,6 +169,12 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
         return void res.end(text.slice(0, Math.floor(text.length / 2)))
       }
       sendJson(res, 200, body)
+      const now = process.hrtime.bigint()
+      observer.tokens(
+        events.reduce((sum, e) => sum + e.tokens, 0),
+        now,
+      )
+      observer.end(true, now)
     } finally {
       res.off('close', onClose)
       closing.signal.removeEventListener('abort', onClose)
@@ -211,6 +222,10 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
         return sendJson(res, 200, SIM_BANNER)
       case 'GET /health':
         return void res.writeHead(200).end()
+      case 'GET /metrics':
+        return void res
+          .writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' })
+          .end(metrics.render())
       case 'GET /v1/models':
         return sendJson(res, 200, {
           object: 'list',

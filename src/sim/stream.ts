@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http'
 import { fnv1a, seededRandom } from './hash.js'
 import { chatLogprobs, completionLogprobs, planUsage, type ResponsePlan } from './plan.js'
+import type { RequestObserver } from './metrics.js'
 import type { Fault, Timing } from './profile.js'
 import { chunkJson, sseEvent, SSE_DONE } from './sse.js'
 
@@ -147,9 +148,15 @@ export function streamSchedule(plan: ResponsePlan, timing: Timing, seq: number):
 export async function writeStream(
   res: ServerResponse,
   events: readonly StreamEvent[],
-  options: { timing: Timing; fault: Fault | undefined; epoch: bigint; signal: AbortSignal },
+  options: {
+    timing: Timing
+    fault: Fault | undefined
+    epoch: bigint
+    signal: AbortSignal
+    observer?: RequestObserver
+  },
 ): Promise<void> {
-  const { timing, fault } = options
+  const { timing, fault, observer } = options
   const start = process.hrtime.bigint()
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
@@ -181,6 +188,7 @@ export async function writeStream(
     if (wait > 0.5) await sleep(wait, options.signal)
     if (options.signal.aborted || res.destroyed) return
     res.write(sseEvent(chunkJson(event.build(), timing.embed_send_time)))
+    if (event.tokens > 0) observer?.tokens(event.tokens, process.hrtime.bigint())
   }
   if (fault && fault.after_chunks >= events.length && fault.kind !== 'malformed') {
     if (fault.kind === 'truncate') return void res.end()
@@ -191,6 +199,7 @@ export async function writeStream(
       )
   }
   res.end(SSE_DONE)
+  observer?.end(true, process.hrtime.bigint())
 }
 
 /** Sleeps on a timer; resolves early when the signal aborts. */
