@@ -1,184 +1,43 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate'
+import { strToU8, zipSync } from 'fflate'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml'
-import { resultRowSchema } from '../../src/contracts/results.js'
+import { parse as parseYaml } from 'yaml'
 import { summarySchema } from '../../src/contracts/summary.js'
-import {
-  BOT_IDENTITY,
-  DEFAULT_TOKEN,
-  startGitHubDouble,
-  type GitHubDouble,
-} from '../doubles/github/server.js'
+import { DEFAULT_TOKEN, startGitHubDouble, type GitHubDouble } from '../doubles/github/server.js'
 import { doubleEnv } from '../helpers/github.js'
 import { bundlePath } from '../helpers/run-bundle.js'
-import { actBinary, makeOrigin, runAct, standIns, type ActRun, type OriginRepo } from './act.js'
+import { actBinary, makeOrigin, runAct, standIns, type OriginRepo } from './act.js'
+import {
+  ARTIFACT,
+  CONFIG,
+  evalFixtures,
+  FORK,
+  FORK_TOKEN,
+  forkRepository,
+  INJECTION,
+  modelFiles,
+  outsideFences,
+  REPO,
+  repository,
+  resultRows as rows,
+  runUntrusted,
+  UNTRUSTED_NAME,
+  type UntrustedRun,
+} from './fixtures/fork-pair.js'
 
 // The fork-safe pair as a pair: pr-gate-untrusted.yml runs for a push to main (the merge-base
 // baseline) and for a fork's pull request, each uploading to act's artifact server; those two
 // artifacts, byte for byte, are what pr-gate-report.yml downloads through the GitHub double.
 
-const REPO = 'acme/models'
-const FORK = 'fork-owner/models'
 const UNTRUSTED = '.github/workflows/pr-gate-untrusted.yml'
-const UNTRUSTED_NAME = 'llmops PR gate (untrusted)'
-const ARTIFACT = 'llmops-results'
-/** The token the untrusted runs get: it must never be written anywhere, and never used to write. */
-const FORK_TOKEN = 'ghs_e2eForkReadOnlyToken0000000000000000'
-const INJECTION = '<img src=x onerror=alert(1)> @octocat ![p](https://evil.example/p.png)'
-const fixtures = path.resolve(import.meta.dirname, '../../fixtures/eval')
 const examples = path.resolve(import.meta.dirname, '../../examples/workflows')
-
-const CONFIG = `version: 1
-providers:
-  candidate: { base_url: '\${CANDIDATE_URL}', model: tiny, concurrency: 4 }
-suites:
-  - name: qa
-    dataset: qa.jsonl
-    system: Answer with the answer only, no explanation.
-    prompt: '{{ question }}'
-    reference: answer
-    generation: { temperature: 0, max_tokens: 32, seed: 1 }
-    metrics: [exact]
-safety:
-  toxicity: { scorer: lexicon }
-  pii: { enabled: true }
-`
-
-interface SimRule {
-  match: string
-  reply?: string
-  prefer?: string
-}
-
-/**
- * The "model file" the llama_cpp.server stand-in serves is a simulator profile with one model,
- * `tiny`. On main it answers like the fixture's baseline; the fork's PR changes it so three answers
- * are wrong, one of them a Markdown/HTML injection with an @mention.
- */
-function modelFiles(): { base: string; pr: string } {
-  const profile = parseYaml(readFileSync(path.join(fixtures, 'sim-profile.yml'), 'utf8')) as {
-    models: { baseline: { rules: SimRule[] } }
-  }
-  const rules = profile.models.baseline.rules
-  const wrong: SimRule[] = [
-    { match: 'capital of Japan', reply: INJECTION },
-    { match: 'leap year', reply: '365' },
-    { match: 'hexagon', reply: '8' },
-  ]
-  return {
-    base: stringifyYaml({ models: { tiny: { rules } } }),
-    pr: stringifyYaml({ models: { tiny: { rules: [...wrong, ...rules] } } }),
-  }
-}
 
 let origin: OriginRepo
 let headSha: string
 let bundle: string
 let double: GitHubDouble
-
-/** One untrusted run: act's result, the uploaded zip as stored by act's artifact server, its files. */
-interface UntrustedRun {
-  act: ActRun
-  zip: Uint8Array
-  files: Record<string, string>
-  requests: GitHubDouble['state']['requests']
-}
 const untrusted: Partial<Record<'push' | 'pull_request', UntrustedRun>> = {}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
-
-const repository = { full_name: REPO, name: 'models', owner: { login: 'acme' }, fork: false }
-const forkRepository = {
-  full_name: FORK,
-  name: 'models',
-  owner: { login: 'fork-owner' },
-  fork: true,
-}
-
-function pullRequestEvent() {
-  return {
-    action: 'opened',
-    number: 7,
-    pull_request: {
-      number: 7,
-      state: 'open',
-      title: 'Tune the model',
-      user: { login: 'fork-owner', type: 'User' },
-      head: { sha: headSha, ref: 'feature', label: 'fork-owner:feature', repo: forkRepository },
-      base: { sha: origin.baseSha, ref: 'main', label: 'acme:main', repo: repository },
-    },
-    repository,
-    sender: { login: 'fork-owner', type: 'User' },
-  }
-}
-
-function pushEvent() {
-  return {
-    ref: 'refs/heads/main',
-    before: '0'.repeat(40),
-    after: origin.baseSha,
-    head_commit: { id: origin.baseSha },
-    repository,
-    sender: { login: 'acme-maintainer', type: 'User' },
-  }
-}
-
-/** Runs pr-gate-untrusted.yml with its own double (read-only token) and act's artifact server. */
-async function runUntrusted(kind: 'push' | 'pull_request'): Promise<UntrustedRun> {
-  const own = await startGitHubDouble({ tokens: { [FORK_TOKEN]: BOT_IDENTITY } })
-  try {
-    const store = mkdtempSync(path.join(tmpdir(), 'llmops-e2e-artifact-server-'))
-    const act = await runAct({
-      origin,
-      workflow: 'pr-gate-untrusted.yml',
-      eventName: kind,
-      event: kind === 'push' ? pushEvent() : pullRequestEvent(),
-      repository: REPO,
-      ...(kind === 'pull_request' ? { sha: headSha } : {}),
-      path: [path.join(standIns, 'bin')],
-      env: { ...doubleEnv(own, FORK_TOKEN), E2E_BUNDLE: bundle },
-      // A fork's pull request gets no secrets, only the read-only GITHUB_TOKEN.
-      secrets: { GITHUB_TOKEN: FORK_TOKEN },
-      artifactServer: { path: store, port: await freePort() },
-    })
-    if (process.env.E2E_DUMP) console.log(act.log)
-    // act's artifact server keeps a v4 upload at <path>/<run id>/<name>/<name>.zip (run id 4242).
-    const stored = path.join(store, '4242', ARTIFACT, `${ARTIFACT}.zip`)
-    expect(existsSync(stored), act.log).toBe(true)
-    const zip = new Uint8Array(readFileSync(stored))
-    const files = Object.fromEntries(
-      Object.entries(unzipSync(zip)).map(([name, bytes]) => [name, strFromU8(bytes)]),
-    )
-    return { act, zip, files, requests: [...own.state.requests] }
-  } finally {
-    await own.close()
-  }
-}
-
-function rows(files: Record<string, string>) {
-  return (files['eval/results.jsonl'] ?? '')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => resultRowSchema.parse(JSON.parse(line)))
-}
-
-/** The comment body without its fenced code blocks, where Markdown and HTML are inert. */
-function outsideFences(body: string): string {
-  return body.replace(/^(`{3,})text\n[\s\S]*?\n\1$/gm, '')
-}
 
 beforeAll(async () => {
   actBinary()
@@ -186,7 +45,7 @@ beforeAll(async () => {
   const model = modelFiles()
   origin = await makeOrigin({
     '.github/llmops.yml': CONFIG,
-    '.github/qa.jsonl': readFileSync(path.join(fixtures, 'qa.jsonl'), 'utf8'),
+    '.github/qa.jsonl': readFileSync(path.join(evalFixtures, 'qa.jsonl'), 'utf8'),
     'models/tiny.gguf': model.base,
   })
   headSha = origin.commitOnBranch('feature', { 'models/tiny.gguf': model.pr })
@@ -225,7 +84,7 @@ describe('fork-safe pair under act: pr-gate-untrusted.yml, then pr-gate-report.y
 
   it('runs for the push to main and for the fork PR: no API writes, a valid artifact uploaded', async () => {
     for (const kind of ['push', 'pull_request'] as const) {
-      const run = await runUntrusted(kind)
+      const run = await runUntrusted({ kind, origin, headSha, bundle })
       untrusted[kind] = run
       expect(run.act.exitCode, run.act.log).toBe(0)
       expect(run.act.log).toContain('Success - Main Upload the results')
