@@ -13,13 +13,35 @@ const ray = z.strictObject({
 })
 const kubernetes = z.strictObject({
   target: z.literal('kubernetes'),
-  namespace: z.string().default('default'),
+  namespace: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a DNS-1123 label')
+    .optional()
+    .describe(
+      "Default: the kubeconfig context's namespace, the in-cluster service account's, or 'default'.",
+    ),
   image: z.string().min(1),
-  command: z.array(z.string()).min(1),
+  command: z.array(z.string()).min(1).describe('argv of the container; no shell is involved.'),
   env: z.record(z.string(), z.string()).optional(),
   gpus: z.int().min(0).default(0),
+  gpu_resource: z.string().default('nvidia.com/gpu').describe('Extended resource name for gpus.'),
+  resources: z
+    .strictObject({
+      requests: z.record(z.string(), z.string()).optional(),
+      limits: z.record(z.string(), z.string()).optional(),
+    })
+    .optional()
+    .describe('Container resources, e.g. {requests: {cpu: "4", memory: 32Gi}}.'),
+  service_account: z.string().optional(),
+  node_selector: z.record(z.string(), z.string()).optional(),
+  image_pull_secrets: z.array(z.string()).optional(),
   backoff_limit: z.int().min(0).default(0),
+  ttl_s: z.int().min(0).default(86_400).describe('ttlSecondsAfterFinished of the Job.'),
   timeout_s: positiveInt.default(6 * 3600),
+  kubeconfig: z.string().optional().describe('Default: KUBECONFIG, in-cluster, ~/.kube/config.'),
+  context: z.string().optional().describe('kubeconfig context; default its current-context.'),
+  api_server: httpUrl.optional().describe('API server URL, instead of a kubeconfig.'),
+  token_env: z.string().optional().describe('Environment variable with a bearer token.'),
 })
 const workflow = z.strictObject({
   target: z.literal('workflow'),

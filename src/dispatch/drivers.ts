@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { ConfigurationError, UsageError } from '../errors.js'
 import type { JobTarget } from './config-schema.js'
 import type { JobDriver } from './job.js'
+import { kubernetesTargetDriver } from './kubernetes-target.js'
 import { rayDriver, raySubmissionId } from './ray.js'
 import { webhookDriver } from './webhook.js'
 import { workflowDriver, type WorkflowPort } from './workflow.js'
@@ -91,9 +92,7 @@ export function driverFor(
         inputs,
       })
     }
-    default:
-      throw new UsageError(
-        `job target '${target.target}' is not available yet in this version (tracked in issue #8)`,
-      )
+    case 'kubernetes':
+      return kubernetesTargetDriver(target, ids, env, jobEnv)
   }
 }

@@ -7,6 +7,7 @@ import type { JobTarget } from './config-schema.js'
 import { driverFor } from './drivers.js'
 import { githubWorkflowPort } from './github-ports.js'
 import { followJob } from './job.js'
+import { kubernetesTargetFromFlags } from './kubernetes-target.js'
 import { mergeGate, type OnMergeConfig } from './on-merge.js'
 
 const STATUS_WORD = {
@@ -36,7 +37,7 @@ export const finetuneCommand: Command = {
   name: 'finetune',
   summary: 'Dispatch a fine-tune job (Ray, Kubernetes, workflow, webhook) and follow it to the end',
   usage:
-    'llmops finetune [--config F] [--target ray --address URL --entrypoint CMD] [--env KEY=VALUE ...] [--num-gpus N] [--sha S] [--timeout S] [--poll S]',
+    'llmops finetune [--config F] [--target ray --address URL --entrypoint CMD | --target kubernetes --image IMG --command CMD [--namespace NS] [--kubeconfig F --context C | --api-server URL --token-env VAR]] [--env KEY=VALUE ...] [--num-gpus N] [--sha S] [--timeout S] [--poll S]',
   async run(ctx) {
     const { values } = parseCommandArgs(this, ctx.argv, {
       config: { type: 'string' },
@@ -48,14 +49,36 @@ export const finetuneCommand: Command = {
       sha: { type: 'string' },
       timeout: { type: 'string' },
       poll: { type: 'string' },
+      image: { type: 'string' },
+      command: { type: 'string' },
+      namespace: { type: 'string' },
+      kubeconfig: { type: 'string' },
+      context: { type: 'string' },
+      'api-server': { type: 'string' },
+      'token-env': { type: 'string' },
     })
     let target: JobTarget
     let configHash: string
     let onMerge: OnMergeConfig | undefined
-    if (values.target !== undefined || values.config === undefined) {
+    if (values.target === 'kubernetes') {
+      target = kubernetesTargetFromFlags({
+        image: values.image,
+        command: values.command,
+        namespace: values.namespace,
+        kubeconfig: values.kubeconfig,
+        context: values.context,
+        apiServer: values['api-server'],
+        tokenEnv: values['token-env'],
+        gpus: intFlag('num-gpus', values['num-gpus']),
+        timeoutS: intFlag('timeout', values.timeout, { min: 1 }),
+      })
+      configHash = createHash('sha256')
+        .update(JSON.stringify([target.image, target.command]))
+        .digest('hex')
+    } else if (values.target !== undefined || values.config === undefined) {
       if (values.target !== 'ray')
         throw new UsageError(
-          `--target must be 'ray' when no --config is given (got '${values.target ?? ''}')`,
+          `--target must be 'ray' or 'kubernetes' when no --config is given (got '${values.target ?? ''}')`,
         )
       if (!values.address || !values.entrypoint)
         throw new UsageError('--target ray needs --address URL and --entrypoint CMD')

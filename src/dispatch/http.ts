@@ -1,4 +1,4 @@
-import { request } from 'undici'
+import { request, type Dispatcher } from 'undici'
 import { InfrastructureError } from '../errors.js'
 import { backoffDelay, systemClock, type Clock } from '../providers/retry.js'
 
@@ -16,6 +16,8 @@ export interface JsonHttpOptions {
   timeoutMs?: number
   clock?: Clock
   random?: () => number
+  /** An undici dispatcher, e.g. an Agent with a private CA or a client certificate. */
+  dispatcher?: Dispatcher
 }
 
 /** A small JSON-over-HTTP client for the dispatch targets (Ray, MLflow, Kubernetes, webhooks). */
@@ -56,6 +58,7 @@ export function jsonHttp(options: JsonHttpOptions): JsonHttp {
           ...(body === undefined
             ? {}
             : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+          ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
           headersTimeout: options.timeoutMs ?? 30_000,
           bodyTimeout: options.timeoutMs ?? 30_000,
         })
