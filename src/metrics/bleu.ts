@@ -1,4 +1,5 @@
-import { bleuTokens, type BleuTokenizer } from './bleu-tokenizers.js'
+import { SegmentTokenIds } from './bleu-token-ids.js'
+import { bleuTokens, spaced13a, type BleuTokenizer } from './bleu-tokenizers.js'
 import { NgramMatcher, ngramCount } from './text/ngram-matcher.js'
 import { pyRstrip } from './text/python-str.js'
 import { SACREBLEU_VERSION } from './reference-versions.js'
@@ -56,6 +57,18 @@ function resolve(o: BleuOptions, effectiveDefault: boolean): Resolved {
   }
 }
 
+function bleuResult(
+  score: number,
+  counts: number[],
+  totals: number[],
+  precisions: number[],
+  bp: number,
+  sysLen: number,
+  refLen: number,
+): BleuResult {
+  return { score, counts, totals, precisions, bp, sys_len: sysLen, ref_len: refLen }
+}
+
 const myLog = (p: number): number => (p === 0 ? -9999999999 : Math.log(p))
 
 /**
@@ -82,16 +95,9 @@ export function computeBleu(
   let bp = 1.0
   if (sysLen < refLen) bp = sysLen > 0 ? Math.exp(1 - refLen / sysLen) : 0.0
   const precisions = new Array<number>(maxOrder).fill(0)
-  const result = (score: number): BleuResult => ({
-    score,
-    counts: correct,
-    totals: total,
-    precisions,
-    bp,
-    sys_len: sysLen,
-    ref_len: refLen,
-  })
-  if (!correct.some((c) => c !== 0)) return result(0.0)
+  let anyCorrect = false
+  for (const c of correct) if (c !== 0) anyCorrect = true
+  if (!anyCorrect) return bleuResult(0.0, correct, total, precisions, bp, sysLen, refLen)
   let smoothMteval = 1.0
   let effOrder = maxOrder
   for (let n = 1; n <= maxOrder; n++) {
@@ -116,11 +122,12 @@ export function computeBleu(
   }
   let sum = 0
   for (let i = 0; i < effOrder; i++) sum += myLog(precisions[i] ?? 0)
-  return result(bp * Math.exp(sum / effOrder))
+  const score = bp * Math.exp(sum / effOrder)
+  return bleuResult(score, correct, total, precisions, bp, sysLen, refLen)
 }
 
-function preprocess(s: string, o: Resolved): string[] {
-  return bleuTokens(pyRstrip(o.lowercase ? s.toLowerCase() : s), o.tokenize)
+function prepared(s: string, o: Resolved): string {
+  return pyRstrip(o.lowercase ? s.toLowerCase() : s)
 }
 
 function closestRefLen(hypLen: number, refLens: readonly number[]): number {
@@ -139,6 +146,7 @@ function closestRefLen(hypLen: number, refLens: readonly number[]): number {
 }
 
 const matcher = new NgramMatcher()
+const tokenIds13a = new SegmentTokenIds()
 const tokenIds = new Map<string, number>()
 let symbolBuffer = new Int32Array(256)
 
@@ -157,6 +165,19 @@ function internTokens(tokens: readonly string[], add: boolean): Int32Array {
   return symbolBuffer
 }
 
+/**
+ * Tokenizes a line into ids (`ids[0..length)`, valid until the next call). 13a reads ids straight
+ * from the tokenizer's buffer; the other tokenizers go through strings.
+ */
+function segmentIds(line: string, o: Resolved, add: boolean): { ids: Int32Array; length: number } {
+  if (o.tokenize === '13a') {
+    const length = tokenIds13a.read(spaced13a(prepared(line, o)), add)
+    return { ids: tokenIds13a.ids, length }
+  }
+  const tokens = bleuTokens(prepared(line, o), o.tokenize)
+  return { ids: internTokens(tokens, add), length: tokens.length }
+}
+
 /** Sufficient statistics of one segment: `[hyp_len, ref_len, correct_1..N, total_1..N]`. */
 export function bleuSegmentStats(
   hypothesis: string,
@@ -168,20 +189,22 @@ export function bleuSegmentStats(
   if (references.length === 0) throw new Error('BLEU needs at least one reference per segment')
   // Only the hypothesis' n-grams are interned; references count those, merged by maximum.
   tokenIds.clear()
-  const hypTokens = preprocess(hypothesis, o)
-  matcher.setHypothesis(internTokens(hypTokens, true), hypTokens.length, N)
+  tokenIds13a.reset()
+  const hyp = segmentIds(hypothesis, o, true)
+  const hypLen = hyp.length
+  matcher.setHypothesis(hyp.ids, hypLen, N)
   const refLens: number[] = []
   for (const ref of references) {
-    const tokens = preprocess(ref, o)
-    refLens.push(tokens.length)
-    matcher.countReference(internTokens(tokens, false), tokens.length, N)
+    const r = segmentIds(ref, o, false)
+    refLens.push(r.length)
+    matcher.countReference(r.ids, r.length, N)
     matcher.foldReferenceMax()
   }
   const matches = new Array<number>(N + 1).fill(0)
   matcher.clipReferenceMax(matches)
-  const stats = [hypTokens.length, closestRefLen(hypTokens.length, refLens)]
+  const stats = [hypLen, closestRefLen(hypLen, refLens)]
   for (let n = 1; n <= N; n++) stats.push(matches[n] as number)
-  for (let n = 1; n <= N; n++) stats.push(ngramCount(hypTokens.length, n))
+  for (let n = 1; n <= N; n++) stats.push(ngramCount(hypLen, n))
   return stats
 }
 
