@@ -1,0 +1,92 @@
+import { request } from 'undici'
+
+/** vLLM (and the simulator) `/v1/models`: the `max_model_len` of the served model, or null. */
+export function contextLengthFromModels(body: unknown, model: string): number | null {
+  const data = (body as { data?: unknown } | null)?.data
+  if (!Array.isArray(data)) return null
+  const entries = data as { id?: unknown; max_model_len?: unknown }[]
+  const entry = entries.find((m) => m.id === model) ?? (entries.length === 1 ? entries[0] : null)
+  return positiveInt(entry?.max_model_len)
+}
+
+/** llama.cpp server `/props`: `default_generation_settings.n_ctx` (older builds: top-level `n_ctx`), or null. */
+export function contextLengthFromProps(body: unknown): number | null {
+  const b = body as { n_ctx?: unknown; default_generation_settings?: { n_ctx?: unknown } } | null
+  return positiveInt(b?.default_generation_settings?.n_ctx) ?? positiveInt(b?.n_ctx)
+}
+
+function positiveInt(v: unknown): number | null {
+  return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : null
+}
+
+async function getJson(
+  url: string,
+  headers: Record<string, string>,
+  signal: AbortSignal | undefined,
+  body?: unknown,
+): Promise<unknown> {
+  try {
+    const res = await request(url, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      headersTimeout: 10_000,
+      bodyTimeout: 10_000,
+      ...(signal ? { signal } : {}),
+    })
+    if (res.statusCode !== 200) {
+      await res.body.dump()
+      return null
+    }
+    return await res.body.json()
+  } catch {
+    return null
+  }
+}
+
+/**
+ * The server's context length in tokens: vLLM's `/v1/models` `max_model_len`, else llama.cpp's
+ * `/props` `n_ctx`; null when neither answers (llama-cpp-python, TGI, Ollama: set it in config).
+ * `baseUrl` ends in `/v1`.
+ */
+export async function probeContextLength(
+  baseUrl: string,
+  model: string,
+  options: { headers?: Record<string, string>; signal?: AbortSignal } = {},
+): Promise<number | null> {
+  const headers = options.headers ?? {}
+  const base = baseUrl.replace(/\/+$/, '')
+  const fromModels = contextLengthFromModels(
+    await getJson(`${base}/models`, headers, options.signal),
+    model,
+  )
+  if (fromModels !== null) return fromModels
+  const root = base.replace(/\/v1$/, '')
+  return contextLengthFromProps(await getJson(`${root}/props`, headers, options.signal))
+}
+
+/**
+ * The tokenizer's BOS id, as the one token the server's `/tokenize` returns for an empty text with
+ * special tokens on (vLLM `add_special_tokens`, llama.cpp `add_special`); null when the tokenizer
+ * adds none (then set `prefix_token_id`, e.g. to the EOS id, as lm-eval falls back to it).
+ */
+export async function probePrefixToken(
+  baseUrl: string,
+  model: string,
+  options: { headers?: Record<string, string>; signal?: AbortSignal } = {},
+): Promise<number | null> {
+  const root = baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '')
+  const body = await getJson(`${root}/tokenize`, options.headers ?? {}, options.signal, {
+    model,
+    prompt: '',
+    add_special_tokens: true,
+    content: '',
+    add_special: true,
+  })
+  const tokens = (body as { tokens?: unknown } | null)?.tokens
+  return Array.isArray(tokens) && tokens.length === 1 ? positiveIntOrZero(tokens[0]) : null
+}
+
+function positiveIntOrZero(v: unknown): number | null {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : null
+}

@@ -1,0 +1,103 @@
+import { ProviderError } from '../../providers/provider-error.js'
+import type { CallOptions, ModelClient, Usage } from '../../providers/types.js'
+import {
+  loglikelihoodRequest,
+  MissingPromptLogprobsError,
+  parseLoglikelihood,
+} from './completions-loglikelihood.js'
+import { rollingRequests } from './rolling-windows.js'
+
+/** lm-evaluation-harness's `max_length` for API models when none is given. */
+export const LM_EVAL_MAX_LENGTH = 2048
+
+export interface RollingOptions {
+  /** The first window's context token (lm-eval `prefix_token_id`: BOS, else EOS). */
+  prefixToken: number
+  /** lm-eval `max_length`: prompt tokens per request (default 2048, lm-eval's default for API models). */
+  maxLength?: number
+  /**
+   * The server's context length (prompt + generated tokens), from config or `probeContextLength`.
+   * Windows shrink to `contextLength - 1` prompt tokens when that is below `maxLength`.
+   */
+  contextLength?: number | null
+}
+
+/** A document's rolling loglikelihood and what it cost. */
+export interface RollingLoglikelihood {
+  /** Sum of the windows' loglikelihoods: every document token scored exactly once. */
+  ll: number
+  /** Document tokens (the tokens scored). */
+  tokens: number
+  /** Requests sent, one per window. */
+  windows: number
+  /** Prompt tokens per request actually used (lm-eval `max_length` after the context cap). */
+  max_length: number
+  usage: Usage
+  /** Sum of the windows' latencies. */
+  latency_ms: number
+  /** Whether every window came from the response cache. */
+  cached: boolean
+}
+
+/** The `max_length` to use: lm-eval's, capped so a prompt plus one generated token fits the context. */
+export function effectiveMaxLength(options: RollingOptions): number {
+  const wanted = options.maxLength ?? LM_EVAL_MAX_LENGTH
+  const ctx = options.contextLength
+  return ctx === null || ctx === undefined ? wanted : Math.min(wanted, ctx - 1)
+}
+
+/**
+ * lm-eval `loglikelihood_rolling` over `/v1/completions`: the document is tokenized through the
+ * server's `/tokenize` (no special tokens), split into disjoint windows of at most `max_length`
+ * prompt tokens, each window sent as token ids with echo and logprobs, and the scored logprobs of
+ * all windows summed in window order. Documents longer than the server's context are scored in
+ * full this way, not truncated.
+ */
+export async function rollingLoglikelihood(
+  client: ModelClient,
+  text: string,
+  options: RollingOptions,
+  call: CallOptions = {},
+): Promise<RollingLoglikelihood> {
+  if (!client.tokenize)
+    throw new ProviderError(
+      'unsupported',
+      `provider '${client.provider}' has no /tokenize endpoint, which rolling perplexity needs to cut token windows`,
+    )
+  const maxLength = effectiveMaxLength(options)
+  const tokens = await client.tokenize(text, call)
+  const requests = rollingRequests(tokens, options.prefixToken, maxLength)
+  const responses = await Promise.all(
+    requests.map((r) => client.complete(loglikelihoodRequest([r.tokens]), call)),
+  )
+  let ll = 0
+  const usage: Required<Usage> = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }
+  let latency = 0
+  responses.forEach((res, i) => {
+    let window: number
+    try {
+      window = parseLoglikelihood(res, [requests[i]?.ctxlen ?? 0])[0]?.ll ?? 0
+    } catch (error) {
+      if (error instanceof MissingPromptLogprobsError)
+        throw new ProviderError('unsupported', error.message)
+      throw new ProviderError(
+        'bad_response',
+        error instanceof Error ? error.message : String(error),
+      )
+    }
+    ll += window
+    usage.prompt_tokens += res.usage.prompt_tokens ?? 0
+    usage.completion_tokens += res.usage.completion_tokens ?? 0
+    usage.total_tokens += res.usage.total_tokens ?? 0
+    latency += res.latency_ms
+  })
+  return {
+    ll,
+    tokens: tokens.length,
+    windows: requests.length,
+    max_length: maxLength,
+    usage,
+    latency_ms: latency,
+    cached: responses.every((r) => r.cached),
+  }
+}
