@@ -221,7 +221,11 @@ export class KubernetesState {
     const pods = this.podsOf(ns, name)
     if (pods.length === 0 && reads >= (plan.startAfterReads ?? 1))
       this.start(ns, name, lines.slice(0, half))
-    else if (pods.length > 0 && reads >= (plan.endAfterReads ?? 3) && !job.status.conditions) {
+    if (
+      this.podsOf(ns, name).length > 0 &&
+      reads >= (plan.endAfterReads ?? 3) &&
+      !job.status.conditions
+    ) {
       if (plan.outcome === 'Complete') this.succeed(ns, name, lines.slice(half))
       else if (plan.outcome === 'Failed') this.fail(ns, name, lines.slice(half))
     }
