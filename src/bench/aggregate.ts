@@ -1,4 +1,5 @@
 import { bootstrapStatistic } from '../stats/bootstrap.js'
+import { clusterBootstrap } from '../stats/cluster-bootstrap.js'
 import { quantileSorted, sortedFinite } from '../stats/percentile.js'
 import type { MeasuredRequest } from './request-metrics.js'
 
@@ -25,6 +26,10 @@ export interface Percentiles {
   method: 'linear'
   refused: QuantileName[]
   ci95?: Record<string, [number, number] | null>
+  /** Pooled per-token metrics: the requests the values come from, resampled whole for the CIs. */
+  clusters?: number
+  /** Pooled per-token metrics: independent values worth as much as these correlated ones (mean). */
+  effective_n?: number
 }
 
 const r4 = (v: number) => Math.round(v * 1e4) / 1e4
@@ -77,6 +82,33 @@ export function describe(
     out.ci95 = ci
   }
   return out
+}
+
+/**
+ * {@link describe} for values pooled over requests (per-token ITL, per-chunk gaps): the gaps of one
+ * request are correlated, so the CIs come from a cluster bootstrap that resamples whole requests, and
+ * `effective_n` says how many independent values they are worth.
+ */
+export function describePooled(
+  groups: readonly (readonly number[])[],
+  options: { resamples?: number; seed?: number } = {},
+): Percentiles {
+  const out = describe(groups.flat())
+  const names = (Object.keys(QUANTILES) as QuantileName[]).filter((q) => out[q] !== null)
+  const boot = clusterBootstrap(
+    groups,
+    names.map((q) => QUANTILES[q]),
+    { resamples: options.resamples ?? 1000, seed: options.seed ?? 1 },
+  )
+  if (!boot) return out
+  const ci: Record<string, [number, number] | null> = {
+    mean: boot.mean.ci.map(r4) as [number, number],
+  }
+  for (const q of Object.keys(QUANTILES) as QuantileName[]) {
+    const j = names.indexOf(q)
+    ci[q] = j < 0 ? null : (boot.quantiles[j]!.ci.map(r4) as [number, number])
+  }
+  return { ...out, ci95: ci, clusters: boot.clusters, effective_n: boot.effective_n }
 }
 
 /** Whether a request met every SLO (a missing TPOT, N <= 1, is not judged). */
@@ -175,8 +207,14 @@ export function summarize(
     ttfb_ms: describe(pick('ttfb_ms')),
     ttfo_ms: describe(pick('ttfo_ms')),
     done_ms: describe(pick('done_ms')),
-    itl_ms: describe(ok.flatMap((r) => r.itl_ms)),
-    icl_ms: describe(ok.flatMap((r) => r.icl_ms ?? [])),
+    itl_ms: describePooled(
+      ok.map((r) => r.itl_ms),
+      { seed },
+    ),
+    icl_ms: describePooled(
+      ok.map((r) => r.icl_ms ?? []),
+      { seed },
+    ),
     output_tokens: describe(ok.map((r) => r.output_tokens ?? 0)),
     requests: requests.length,
     completed: ok.length,

@@ -4,6 +4,7 @@ import type { CheckProvider } from '../gate/check-provider.js'
 import type { GateRule } from '../gate/config-schema.js'
 import { ruleMatches } from '../gate/policy.js'
 import { bootstrapDifference } from '../stats/bootstrap.js'
+import { clusterBootstrapDifference } from '../stats/cluster-bootstrap.js'
 import { normalCdf } from '../stats/normal.js'
 import { quantileSorted } from '../stats/percentile.js'
 import { minSamples, QUANTILES } from './aggregate.js'
@@ -12,6 +13,8 @@ import { latencySection } from './report-section.js'
 type Run = Bench['runs'][number]
 const PER_REQUEST = ['ttft_ms', 'tpot_ms', 'e2e_ms', 'ttfb_ms', 'ttfo_ms', 'done_ms'] as const
 type RequestMetric = (typeof PER_REQUEST)[number]
+/** Per-token metrics pooled over requests: compared by resampling whole requests. */
+const POOLED = ['itl_ms', 'icl_ms'] as const
 const STATS = ['mean', 'p50', 'p90', 'p95', 'p99'] as const
 type Stat = (typeof STATS)[number]
 
@@ -172,6 +175,39 @@ function judge(
   }
   const baseValue = summaryValue(baseRun, metric, stat).value
   const allowed = margin ?? 0
+  if ((POOLED as readonly string[]).includes(metric) && stat !== 'value') {
+    const groups = (bench: Bench, r: Run) =>
+      bench.requests
+        .filter((x) => x.scenario === r.scenario && x.load === r.load && x.ok)
+        .map((x) => (metric === 'itl_ms' ? x.itl_ms : (x.icl_ms ?? [])))
+    const q = stat === 'mean' ? null : QUANTILES[stat as keyof typeof QUANTILES]
+    const boot = clusterBootstrapDifference(groups(baseline, baseRun), groups(candidate, run), q, {
+      resamples: Math.min(options.resamples, 2000),
+      seed: options.seed,
+    })
+    if (!boot || value === null || baseValue === null) {
+      out.push(
+        check({
+          ...base,
+          baseline: baseValue,
+          verdict: 'inconclusive',
+          reason: `too few requests with ${metric} on one side for ${stat}`,
+        }),
+      )
+      return out
+    }
+    out.push(
+      latencyVerdict(
+        boot,
+        allowed,
+        stat,
+        invalidNote,
+        { ...base, baseline: baseValue },
+        'requests',
+      ),
+    )
+    return out
+  }
   if (!(PER_REQUEST as readonly string[]).includes(metric) || stat === 'value') {
     const delta = value !== null && baseValue !== null ? value - baseValue : null
     const worse = delta !== null && (higherIsBetter ? -delta > allowed : delta > allowed)
@@ -215,31 +251,53 @@ function judge(
     resamples: Math.min(options.resamples, 2000),
     seed: options.seed,
   })
-  // Lower is better for latency: a regression is an increase beyond the allowed margin.
+  out.push(
+    latencyVerdict(
+      boot,
+      allowed,
+      stat,
+      invalidNote,
+      { ...base, baseline: baseValue, candidate: value },
+      'samples',
+      b.length,
+    ),
+  )
+  return out
+}
+
+/**
+ * A latency difference judged against the allowed increase (lower is better): fail when the CI's
+ * lower bound exceeds it, pass when its upper bound is within it; the one-sided p-value (normal
+ * approximation from the bootstrap SE, against the margin) goes to Holm.
+ */
+function latencyVerdict(
+  boot: { estimate: number; ci: [number, number]; se: number },
+  allowed: number,
+  stat: string,
+  invalidNote: string | null,
+  base: Omit<CheckInput, 'verdict' | 'reason'>,
+  unit: 'samples' | 'requests',
+  n?: number,
+): GateCheck {
   const excess = boot.estimate - allowed
   const p = boot.se > 0 ? 1 - normalCdf(excess / boot.se) : excess > 0 ? 0 : 1
   const regressed = boot.ci[0] > allowed
   const improvedOrSame = boot.ci[1] <= allowed
   let verdict: Verdict = regressed ? 'fail' : improvedOrSame ? 'pass' : 'inconclusive'
-  let reason = `${stat} changed by ${r3(boot.estimate)} ms (95% CI ${r3(boot.ci[0])}..${r3(boot.ci[1])}; allowed increase ${allowed})`
+  let reason = `${stat} changed by ${r3(boot.estimate)} ms (95% CI ${r3(boot.ci[0])}..${r3(boot.ci[1])}; allowed increase ${allowed}${unit === 'requests' ? '; whole requests resampled' : ''})`
   if (verdict === 'fail' && invalidNote) {
     verdict = 'inconclusive'
     reason = `${reason}; ${invalidNote}`
   }
-  out.push(
-    check({
-      ...base,
-      baseline: baseValue,
-      candidate: value,
-      delta: r3(boot.estimate),
-      ci95: [r3(boot.ci[0]), r3(boot.ci[1])],
-      p_value: Math.max(0, Math.min(1, p)),
-      n: b.length,
-      verdict,
-      reason,
-    }),
-  )
-  return out
+  return check({
+    ...base,
+    delta: r3(boot.estimate),
+    ci95: [r3(boot.ci[0]), r3(boot.ci[1])],
+    p_value: Math.max(0, Math.min(1, p)),
+    ...(n !== undefined ? { n } : {}),
+    verdict,
+    reason,
+  })
 }
 
 /** The gate's latency check provider: nothing when the candidate has no bench.json. */

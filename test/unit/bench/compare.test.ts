@@ -124,3 +124,77 @@ describe('latency report', () => {
     expect(benchMarkdown(c)).toContain('### Latency benchmark')
   })
 })
+
+describe('compareBench on per-token ITL (whole requests resampled)', () => {
+  // Each request's token gaps sit at its own level (its batch), with a little noise.
+  function itlBench(levels: number[]): Bench {
+    const requests: MeasuredRequest[] = levels.map((level, i) => ({
+      scenario: 'chat',
+      load: 'concurrency=4',
+      index: i,
+      warmup: false,
+      ok: true,
+      error: null,
+      ttfb_ms: 1,
+      ttft_ms: 50,
+      ttfo_ms: 50,
+      tpot_ms: level,
+      e2e_ms: 50 + 60 * level,
+      done_ms: 51 + 60 * level,
+      input_tokens: 8,
+      output_tokens: 61,
+      token_source: 'usage_final',
+      itl_ms: Array.from({ length: 60 }, (_, j) => level + ((j * 37) % 10) / 100),
+      icl_ms: [],
+      t_send: i * 10,
+      t_end: i * 10 + 50 + 60 * level,
+      token_times: [i * 10 + 50],
+      token_counts: [1],
+      itl_estimated: false,
+      truth: null,
+    }))
+    const summary = summarize(requests, { concurrency: 4 })
+    const validity = { verdict: 'valid' as const, reasons: [] }
+    return benchSchema.parse({
+      runs: [{ scenario: 'chat', load: 'concurrency=4', summary, validity }],
+      requests,
+      summary,
+      validity,
+    })
+  }
+  const rule = [{ metric: 'bench/chat/itl_ms/mean', max_increase: 1 }]
+
+  it('reports cluster CIs and the effective sample size of the pooled gaps', () => {
+    const b = itlBench(spread(8, 10, 8))
+    const itl = b.runs[0]!.summary.itl_ms as { n: number; clusters: number; effective_n: number }
+    expect(itl.n).toBe(480)
+    expect(itl.clusters).toBe(8)
+    // 480 gaps from 8 requests whose levels differ are worth about 8 independent values.
+    expect(itl.effective_n).toBeLessThan(20)
+  })
+
+  it('fails a clear per-token regression', () => {
+    const [c] = compareBench(
+      itlBench(spread(40, 10, 2)),
+      itlBench(spread(40, 14, 2)),
+      rule,
+      options,
+    )
+    expect(c).toMatchObject({ verdict: 'fail', name: 'bench/chat/itl_ms/mean' })
+    expect(c!.reason).toContain('whole requests resampled')
+    expect(c!.delta).toBeCloseTo(4, 1)
+  })
+
+  it('stays inconclusive when a few requests with spread levels cannot tell, however many tokens', () => {
+    // 4 requests a side, levels spread over 10 ms; the means differ by 2.5 ms. Treating the 240 gaps
+    // of a side as independent would call this a regression; 4 requests cannot.
+    const [c] = compareBench(
+      itlBench([10, 13, 16, 19]),
+      itlBench([12.5, 15.5, 18.5, 21.5]),
+      rule,
+      options,
+    )
+    expect(c!.verdict).toBe('inconclusive')
+    expect(c!.ci95![0]).toBeLessThan(1)
+  })
+})
