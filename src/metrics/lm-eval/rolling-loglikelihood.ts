@@ -10,6 +10,13 @@ import { rollingRequests } from './rolling-windows.js'
 /** lm-evaluation-harness's `max_length` for API models when none is given. */
 export const LM_EVAL_MAX_LENGTH = 2048
 
+/** How a client turns text into token ids and back, when not through `client.tokenize`. */
+export interface RollingTokenizer {
+  encode(text: string, call: CallOptions): Promise<number[]>
+  /** Needed for text prompts only. */
+  decode?(ids: number[], call: CallOptions): Promise<string>
+}
+
 export interface RollingOptions {
   /** The first window's context token (lm-eval `prefix_token_id`: BOS, else EOS). */
   prefixToken: number
@@ -20,6 +27,13 @@ export interface RollingOptions {
    * Windows shrink to `contextLength - 1` prompt tokens when that is below `maxLength`.
    */
   contextLength?: number | null
+  /**
+   * `ids` (default) sends each window as token ids; `text` sends the decoded window, as lm-eval does
+   * with `tokenized_requests=False`, for servers that take only text prompts (llama-cpp-python).
+   */
+  promptFormat?: 'ids' | 'text'
+  /** Defaults to the client's `/tokenize` (ids only). */
+  tokenizer?: RollingTokenizer
 }
 
 /** A document's rolling loglikelihood and what it cost. */
@@ -37,6 +51,16 @@ export interface RollingLoglikelihood {
   latency_ms: number
   /** Whether every window came from the response cache. */
   cached: boolean
+}
+
+function clientTokenizer(client: ModelClient): RollingTokenizer {
+  const tokenize = client.tokenize?.bind(client)
+  if (!tokenize)
+    throw new ProviderError(
+      'unsupported',
+      `provider '${client.provider}' has no /tokenize endpoint, which rolling perplexity needs to cut token windows`,
+    )
+  return { encode: (text, call) => tokenize(text, call) }
 }
 
 /** The `max_length` to use: lm-eval's, capped so a prompt plus one generated token fits the context. */
@@ -59,16 +83,18 @@ export async function rollingLoglikelihood(
   options: RollingOptions,
   call: CallOptions = {},
 ): Promise<RollingLoglikelihood> {
-  if (!client.tokenize)
-    throw new ProviderError(
-      'unsupported',
-      `provider '${client.provider}' has no /tokenize endpoint, which rolling perplexity needs to cut token windows`,
-    )
+  const tokenizer = options.tokenizer ?? clientTokenizer(client)
   const maxLength = effectiveMaxLength(options)
-  const tokens = await client.tokenize(text, call)
+  const tokens = await tokenizer.encode(text, call)
   const requests = rollingRequests(tokens, options.prefixToken, maxLength)
+  const decode = options.promptFormat === 'text' ? tokenizer.decode : undefined
+  if (options.promptFormat === 'text' && !decode)
+    throw new ProviderError('unsupported', 'text prompts need a tokenizer that can decode ids')
   const responses = await Promise.all(
-    requests.map((r) => client.complete(loglikelihoodRequest([r.tokens]), call)),
+    requests.map(async (r) => {
+      const prompt = decode ? await decode(r.tokens, call) : r.tokens
+      return client.complete(loglikelihoodRequest([prompt] as string[] | number[][]), call)
+    }),
   )
   let ll = 0
   const usage: Required<Usage> = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }
