@@ -87,7 +87,7 @@ export async function rollingLoglikelihood(
   const maxLength = effectiveMaxLength(options)
   const tokens = await tokenizer.encode(text, call)
   const requests = rollingRequests(tokens, options.prefixToken, maxLength)
-  const decode = options.promptFormat === 'text' ? tokenizer.decode : undefined
+  const decode = options.promptFormat === 'text' ? tokenizer.decode?.bind(tokenizer) : undefined
   if (options.promptFormat === 'text' && !decode)
     throw new ProviderError('unsupported', 'text prompts need a tokenizer that can decode ids')
   const responses = await Promise.all(
