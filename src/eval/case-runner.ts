@@ -120,6 +120,7 @@ export async function runCase(item: PlanItem, ctx: CaseContext): Promise<CaseRes
         usage: { ...outcome.usage },
         cached: outcome.cached,
         ...(outcome.samples ? { samples: outcome.samples } : {}),
+        ...(outcome.loglikelihoods ? { loglikelihoods: outcome.loglikelihoods } : {}),
       },
     }
   } catch (error) {

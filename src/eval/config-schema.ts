@@ -63,6 +63,12 @@ export const suiteSchema = z.strictObject({
     .describe('Jinja template or field name of the reference answer(s).'),
   choices: z.string().optional().describe('Field holding the choices (multiple_choice).'),
   gold: z.string().optional().describe('Field holding the gold index or answer (multiple_choice).'),
+  labels: z
+    .string()
+    .optional()
+    .describe(
+      'multiple_choice: field or template holding a 0/1 label per choice (TruthfulQA MC2 targets); adds the mc2 metric, and gold defaults to the first true choice.',
+    ),
   id: z.string().optional().describe('Field holding a stable case id; a content hash otherwise.'),
   metrics: z.array(metricSpecSchema).default([]),
   generation: generationSchema.optional(),

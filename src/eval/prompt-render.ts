@@ -63,11 +63,40 @@ export function renderMessages(suite: SuiteConfig, vars: Vars, caseId: string): 
   return messages
 }
 
-/** A multiple-choice case: the context, the choices and the gold index. */
+/** A multiple-choice case: the context, the choices, the gold index and the MC2 labels if any. */
 export interface ChoiceCase {
   context: string
   choices: string[]
   gold: number
+  /** 1 for each true choice, 0 otherwise (`labels` suites: TruthfulQA MC2). */
+  labels?: (0 | 1)[]
+}
+
+/** The 0/1 label of each choice from a `labels` field or template (a list, or its JSON). */
+function choiceLabels(
+  suite: SuiteConfig,
+  vars: Vars,
+  caseId: string,
+  count: number,
+): (0 | 1)[] | undefined {
+  if (!suite.labels) return undefined
+  let v: unknown = fieldOrTemplate(suite.labels, vars, where(suite, caseId, 'labels'))
+  if (typeof v === 'string') {
+    try {
+      v = JSON.parse(v)
+    } catch {
+      // reported below
+    }
+  }
+  const labels = Array.isArray(v)
+    ? v.map((x) => (x === 1 || x === true ? 1 : x === 0 || x === false ? 0 : undefined))
+    : []
+  if (labels.length !== count || labels.some((x) => x === undefined) || !labels.includes(1)) {
+    throw new TemplateError(
+      `${where(suite, caseId, 'labels')}: field '${suite.labels}' must hold a 0/1 label for each of the ${count} choices, at least one of them 1`,
+    )
+  }
+  return labels as (0 | 1)[]
 }
 
 function choiceList(
@@ -128,8 +157,12 @@ function choiceCaseBody(
   suite: SuiteConfig,
   vars: Vars,
   caseId: string,
-): { text: string; choices: string[]; gold: number } {
+): { text: string; choices: string[]; gold: number; labels?: (0 | 1)[] } {
   const { texts, labels } = choiceList(suite, vars, caseId)
+  const truth = choiceLabels(suite, vars, caseId, texts.length)
+  const text = renderPrompt(suite, vars, caseId)
+  if (truth && suite.gold === undefined)
+    return { text, choices: texts, gold: truth.indexOf(1), labels: truth }
   const goldField =
     suite.gold ?? (vars.gold !== undefined ? 'gold' : vars.label !== undefined ? 'label' : 'answer')
   const raw = fieldOrTemplate(goldField, vars, where(suite, caseId, 'gold'))
@@ -139,7 +172,7 @@ function choiceCaseBody(
       `${where(suite, caseId, 'gold')}: '${String(raw)}' in field '${goldField}' is not an index, label or text of the ${texts.length} choices`,
     )
   }
-  return { text: renderPrompt(suite, vars, caseId), choices: texts, gold }
+  return { text, choices: texts, gold, ...(truth ? { labels: truth } : {}) }
 }
 
 /**
@@ -155,7 +188,12 @@ export function renderChoiceCase(suite: SuiteConfig, vars: Vars, caseId: string)
   })
   const body = choiceCaseBody(suite, vars, caseId)
   const context = shots.length ? `${shots.join(sep)}${sep}${body.text}` : body.text
-  return { context, choices: body.choices, gold: body.gold }
+  return {
+    context,
+    choices: body.choices,
+    gold: body.gold,
+    ...(body.labels ? { labels: body.labels } : {}),
+  }
 }
 
 /** The document of a perplexity case: the `prompt` template, or the `text` field. */

@@ -2,6 +2,7 @@ import {
   argmax,
   continuationFor,
   scoreMultipleChoice,
+  truthfulqaMc2,
 } from '../../metrics/lm-eval/multiple-choice.js'
 import { ProviderError } from '../../providers/provider-error.js'
 import type { CallOptions, ModelClient, ServerInfo } from '../../providers/types.js'
@@ -41,12 +42,22 @@ export async function runMultipleChoiceTask(
     info.tokenize === true,
     options,
   )
-  const best = argmax(res.results.map((r) => r.ll))
+  const lls = res.results.map((r) => r.ll)
+  const best = argmax(lls)
   return {
-    input: { context: mc.context, choices: mc.choices, gold: mc.gold },
+    input: {
+      context: mc.context,
+      choices: mc.choices,
+      gold: mc.gold,
+      ...(mc.labels ? { labels: mc.labels } : {}),
+    },
     output: mc.choices[best] ?? null,
     references: [mc.choices[mc.gold]!],
-    metrics: { ...scoreMultipleChoice(mc.choices, res.results, mc.gold) },
+    metrics: {
+      ...scoreMultipleChoice(mc.choices, res.results, mc.gold),
+      ...(mc.labels ? { mc2: truthfulqaMc2(lls, mc.labels) } : {}),
+    },
+    loglikelihoods: lls,
     prompt: mc.context,
     latency_ms: res.latency_ms,
     usage: res.usage,

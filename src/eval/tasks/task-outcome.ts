@@ -12,6 +12,8 @@ export interface TaskOutcome {
   /** The rendered user prompt, for judges. */
   prompt: string
   samples?: string[]
+  /** Loglikelihood tasks: the loglikelihood of each choice (or document), in order, for audits. */
+  loglikelihoods?: number[]
   latency_ms: number
   usage: Usage
   cached: boolean
