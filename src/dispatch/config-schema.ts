@@ -34,6 +34,18 @@ const kubernetes = z.strictObject({
     .describe('Container resources, e.g. {requests: {cpu: "4", memory: 32Gi}}.'),
   service_account: z.string().optional(),
   node_selector: z.record(z.string(), z.string()).optional(),
+  tolerations: z
+    .array(
+      z.strictObject({
+        key: z.string().optional(),
+        operator: z.enum(['Exists', 'Equal']).optional(),
+        value: z.string().optional(),
+        effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
+        toleration_seconds: z.int().optional(),
+      }),
+    )
+    .optional()
+    .describe('Pod tolerations, e.g. for tainted GPU nodes.'),
   image_pull_secrets: z.array(z.string()).optional(),
   backoff_limit: z.int().min(0).default(0),
   ttl_s: z.int().min(0).default(86_400).describe('ttlSecondsAfterFinished of the Job.'),

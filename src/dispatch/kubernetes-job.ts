@@ -21,6 +21,13 @@ export interface KubernetesJobInput {
   ttlSecondsAfterFinished: number
   serviceAccount?: string
   nodeSelector?: Record<string, string>
+  tolerations?: {
+    key?: string | undefined
+    operator?: string | undefined
+    value?: string | undefined
+    effect?: string | undefined
+    toleration_seconds?: number | undefined
+  }[]
   imagePullSecrets?: string[]
   resources?: {
     requests?: Record<string, string> | undefined
@@ -98,6 +105,16 @@ export function kubernetesJobManifest(input: KubernetesJobInput): Record<string,
           restartPolicy: 'Never',
           ...(input.serviceAccount ? { serviceAccountName: input.serviceAccount } : {}),
           ...(input.nodeSelector ? { nodeSelector: input.nodeSelector } : {}),
+          ...(input.tolerations?.length
+            ? {
+                tolerations: input.tolerations.map(({ toleration_seconds, ...t }) => ({
+                  ...t,
+                  ...(toleration_seconds !== undefined
+                    ? { tolerationSeconds: toleration_seconds }
+                    : {}),
+                })),
+              }
+            : {}),
           ...(input.imagePullSecrets?.length
             ? { imagePullSecrets: input.imagePullSecrets.map((name) => ({ name })) }
             : {}),

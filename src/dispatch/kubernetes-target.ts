@@ -42,6 +42,7 @@ export function kubernetesTargetDriver(
     ttlSecondsAfterFinished: target.ttl_s,
     ...(target.service_account ? { serviceAccount: target.service_account } : {}),
     ...(target.node_selector ? { nodeSelector: target.node_selector } : {}),
+    ...(target.tolerations ? { tolerations: target.tolerations } : {}),
     ...(target.image_pull_secrets ? { imagePullSecrets: target.image_pull_secrets } : {}),
     ...(target.resources ? { resources: target.resources } : {}),
     repository: ids.repo,

@@ -46,7 +46,18 @@ describe('kubernetes target against the API double', () => {
       outcome: 'Complete',
       logs: ['epoch 1 loss=1.2', 'epoch 2 loss=0.8', 'saved adapter'],
     })
-    const driver = driverFor(target(), ids, env, { LR: '$(reboot)' })
+    const driver = driverFor(
+      target({
+        resources: { requests: { cpu: '4', memory: '16Gi' }, limits: { memory: '16Gi' } },
+        service_account: 'trainer',
+        node_selector: { 'cloud.google.com/gke-accelerator': 'nvidia-l4' },
+        tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+        image_pull_secrets: ['ghcr'],
+      }),
+      ids,
+      env,
+      { LR: '$(reboot)' },
+    )
     const { id, resumed } = await driver.submit()
     expect(resumed).toBe(false)
     expect(id).toMatch(/^llmops-finetune-[0-9a-f]{10}$/)
@@ -83,14 +94,18 @@ describe('kubernetes target against the API double', () => {
         template: {
           spec: {
             restartPolicy: 'Never',
+            serviceAccountName: 'trainer',
+            nodeSelector: { 'cloud.google.com/gke-accelerator': 'nvidia-l4' },
+            tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+            imagePullSecrets: [{ name: 'ghcr' }],
             containers: [
               {
                 name: 'job',
                 image: 'ghcr.io/octo/trainer:1.4',
                 command: ['python', 'train.py', '--config', 'lora.yaml'],
                 resources: {
-                  requests: { 'nvidia.com/gpu': '2' },
-                  limits: { 'nvidia.com/gpu': '2' },
+                  requests: { cpu: '4', memory: '16Gi', 'nvidia.com/gpu': '2' },
+                  limits: { memory: '16Gi', 'nvidia.com/gpu': '2' },
                 },
               },
             ],

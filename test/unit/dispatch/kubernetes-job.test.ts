@@ -78,6 +78,10 @@ describe('kubernetesJobManifest', () => {
       serviceAccount: 'trainer',
       nodeSelector: { 'cloud.google.com/gke-accelerator': 'nvidia-l4' },
       imagePullSecrets: ['ghcr'],
+      tolerations: [
+        { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+        { key: 'spot', value: 'true', toleration_seconds: 60, effect: 'NoExecute' },
+      ],
     }) as {
       spec: {
         template: { spec: Record<string, unknown> & { containers: { resources: unknown }[] } }
@@ -91,6 +95,10 @@ describe('kubernetesJobManifest', () => {
     expect(pod.serviceAccountName).toBe('trainer')
     expect(pod.nodeSelector).toEqual({ 'cloud.google.com/gke-accelerator': 'nvidia-l4' })
     expect(pod.imagePullSecrets).toEqual([{ name: 'ghcr' }])
+    expect(pod.tolerations).toEqual([
+      { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+      { key: 'spot', value: 'true', tolerationSeconds: 60, effect: 'NoExecute' },
+    ])
   })
 })
 
