@@ -5,6 +5,7 @@ import path from 'node:path'
 import { benchSchema, type Bench } from '../contracts/bench.js'
 import { VERSION } from '../version.js'
 import type { BenchOutcome } from './run.js'
+import { analyseSweeps } from './sweep.js'
 import type { Validity } from './validity.js'
 
 /** Facts about the run recorded in provenance. */
@@ -75,6 +76,7 @@ export function buildBenchJson(outcome: BenchOutcome, meta: BenchMeta): Bench {
       percentiles: 'linear interpolation (numpy default); a percentile q needs n >= 10 / (1 - q)',
     },
     runs: outcome.runs,
+    sweeps: analyseSweeps(outcome.runs),
     requests,
     summary: first?.summary ?? {},
     validity: overallValidity(outcome),

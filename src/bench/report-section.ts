@@ -54,6 +54,29 @@ export function serverCrossCheck(bench: Bench, side = ''): string[] {
   })
 }
 
+interface SweepView {
+  scenario: string
+  mode: string
+  saturated_at: string | null
+  reason: string | null
+  best_goodput_at: string | null
+}
+
+/** One line per load sweep: where the server stopped scaling, and the best-goodput load. */
+export function sweepLines(bench: Bench, side = ''): string[] {
+  const sweeps = (bench as { sweeps?: SweepView[] }).sweeps ?? []
+  return sweeps.map((s) => {
+    const head = `- ${side ? `${side} ` : ''}${escapeInline(s.scenario, 60)} sweep (${s.mode} loop): `
+    const sat = s.saturated_at
+      ? `saturated at ${escapeInline(s.saturated_at, 40)} (${escapeInline(s.reason ?? '', 160)})`
+      : 'kept scaling over the loads tried'
+    const best = s.best_goodput_at
+      ? `; highest goodput at ${escapeInline(s.best_goodput_at, 40)}`
+      : ''
+    return `${head}${sat}${best}.`
+  })
+}
+
 /** Markdown summary of one bench.json (the job summary of `llmops bench`). */
 export function benchMarkdown(bench: Bench): string {
   const reasons = bench.validity.reasons.slice(0, 5).map((r) => `- ${escapeInline(r, 200)}`)
@@ -64,6 +87,7 @@ export function benchMarkdown(bench: Bench): string {
     '',
     'Times in ms; percentiles by linear interpolation, `–` where n is too small. TPOT = (last token - first token) / (N - 1); ITL is per token.',
     ...(serverCrossCheck(bench).length > 0 ? ['', ...serverCrossCheck(bench)] : []),
+    ...(sweepLines(bench).length > 0 ? ['', ...sweepLines(bench)] : []),
     ...(reasons.length > 0 ? ['', `Validity: **${bench.validity.verdict}**`, ...reasons] : []),
   ].join('\n')
 }
@@ -130,6 +154,8 @@ export function latencySection(
   // A blank line ends the list, or the footnote below would join its last item.
   const bullets = [
     ...notes,
+    ...sweepLines(candidate, 'candidate'),
+    ...(baseline ? sweepLines(baseline, 'baseline') : []),
     ...serverCrossCheck(candidate, 'candidate'),
     ...(baseline ? serverCrossCheck(baseline, 'baseline') : []),
   ]

@@ -51,6 +51,8 @@ class Histogram {
 
 /** Per-request timing observer handed to the stream writer. */
 export interface RequestObserver {
+  /** The request left the waiting queue and started generating at `t` (ns). */
+  started(t: bigint): void
   /** `tokens` generated tokens were written at monotonic time `t` (ns). */
   tokens(tokens: number, t: bigint): void
   /** The request ended (`ok` false when it was aborted or faulted). */
@@ -86,6 +88,11 @@ export class SimMetrics {
           'Histogram of e2e request latency in seconds.',
           REQUEST_LATENCY_BUCKETS,
         ),
+        new Histogram(
+          'vllm:request_queue_time_seconds',
+          'Histogram of time spent in WAITING phase for request.',
+          REQUEST_LATENCY_BUCKETS,
+        ),
       ]
       this.models.set(model, h)
     }
@@ -94,7 +101,8 @@ export class SimMetrics {
 
   /** Starts observing a request that arrived at `arrival` (monotonic ns). */
   request(model: string, arrival: bigint): RequestObserver {
-    const [ttft, itl, tpot, e2e] = this.histograms(model) as [
+    const [ttft, itl, tpot, e2e, queue] = this.histograms(model) as [
+      Histogram,
       Histogram,
       Histogram,
       Histogram,
@@ -104,7 +112,13 @@ export class SimMetrics {
     let last: bigint | null = null
     let produced = 0
     const s = (ns: bigint) => Number(ns) / 1e9
+    let started = false
     return {
+      started: (t) => {
+        if (started) return
+        started = true
+        queue.observe(s(t - arrival))
+      },
       tokens: (n, t) => {
         if (n <= 0) return
         if (first === null) {

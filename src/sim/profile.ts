@@ -67,6 +67,11 @@ export const timingSchema = z.strictObject({
   embed_send_time: z.boolean().default(false),
   /** Non-streaming responses wait for the simulated generation time too. */
   delay_non_streaming: z.boolean().default(true),
+  /**
+   * At most this many requests of the model generate at once (vLLM's max_num_seqs); later ones wait
+   * in a FIFO queue, so TTFT grows and throughput stops growing past it, like a saturated server.
+   */
+  max_running: z.int().positive().optional(),
 })
 export type Timing = z.infer<typeof timingSchema>
 

@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { Limiter } from '../providers/limiter.js'
 import { VERSION } from '../version.js'
 import { FaultPlan, STATUS_FAULTS } from './faults.js'
 import { SimMetrics } from './metrics.js'
@@ -117,6 +118,12 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
   setMaxListeners(0, closing.signal)
   const epoch = process.hrtime.bigint()
   const metrics = new SimMetrics()
+  const limiters = new Map<string, Limiter>()
+  const limiterFor = (model: string, limit: number) => {
+    let l = limiters.get(model)
+    if (!l) limiters.set(model, (l = new Limiter(limit)))
+    return l
+  }
   let seq = 0
 
   const generate = async (
@@ -144,7 +151,8 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
     const onClose = () => aborted.abort()
     res.on('close', onClose)
     closing.signal.addEventListener('abort', onClose, { once: true })
-    try {
+    const respond = async () => {
+      observer.started(process.hrtime.bigint())
       if (request.stream) {
         await writeStream(res, events, {
           timing: model.timing,
@@ -175,6 +183,13 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
         now,
       )
       observer.end(true, now)
+    }
+    try {
+      const slots = model.timing.max_running
+        ? limiterFor(request.model, model.timing.max_running)
+        : null
+      if (slots) await slots.run(respond, aborted.signal)
+      else await respond()
     } finally {
       res.off('close', onClose)
       closing.signal.removeEventListener('abort', onClose)
