@@ -4,6 +4,8 @@ import type { Command, CommandContext } from '../cli/command.js'
 import { loadConfig, type LoadedConfig } from '../config/load.js'
 import { ConfigurationError, ExitCode, UsageError } from '../errors.js'
 import { deploy, type DeployOutcome, type DeployPorts } from './deploy.js'
+import { evidenceMarkdown, findEvidence } from './deploy-evidence.js'
+import { resolveMlflowTarget } from './mlflow-runs.js'
 import { driverFor } from './drivers.js'
 import { followJob } from './job.js'
 import { MlflowClient } from './mlflow.js'
@@ -33,6 +35,7 @@ function ports(
   values: Record<string, string | boolean | undefined>,
   loaded: LoadedConfig | undefined,
   sha: string,
+  pr?: number,
 ): DeployPorts {
   const environment = values.environment as string
   const envConfig = loaded?.config.deploy?.environments[environment]
@@ -41,10 +44,26 @@ function ports(
     (values['mlflow-uri'] as string | undefined) ?? loaded?.config.mlflow?.tracking_uri
   if (mlflowUri) {
     const token = ctx.env.MLFLOW_TRACKING_TOKEN
-    result.mlflow = new MlflowClient(mlflowUri, token ? { token } : {})
+    const client = new MlflowClient(mlflowUri, token ? { token } : {})
+    result.mlflow = client
+    const experiment =
+      loaded?.config.mlflow?.experiment ?? ctx.env.MLFLOW_EXPERIMENT_NAME ?? 'llmops'
+    result.evidence = () => findEvidence(client, experiment, { sha, pr })
   }
+  const target = resolveMlflowTarget({
+    uri: values['mlflow-uri'] as string | undefined,
+    config: loaded?.config.mlflow,
+    env: ctx.env,
+  })
   const smoke = envConfig?.smoke
-  if (smoke && loaded) result.smoke = () => runSmoke(ctx, loaded.file, smoke)
+  if (smoke && loaded)
+    result.smoke = () =>
+      runSmoke(
+        ctx,
+        loaded.file,
+        smoke,
+        target ? { target, sha, environment: values.environment as string } : undefined,
+      )
   const job = envConfig?.job
   if (job) {
     const repo = ctx.env.GITHUB_REPOSITORY ?? 'local'
@@ -59,12 +78,13 @@ function ports(
       { workflows: () => githubWorkflowPort(ctx.env, ctx.logger) },
     )
     result.runJob = async () => {
-      const { id } = await driver.submit(ctx.signal)
-      return followJob(driver, id, {
+      const { id, resumed, url } = await driver.submit(ctx.signal)
+      const followed = await followJob(driver, id, {
         timeoutMs: job.timeout_s * 1000,
         logger: ctx.logger,
         signal: ctx.signal,
       })
+      return { ...followed, resumed, ...(url ? { url } : {}) }
     }
   }
   if (!values['no-github']) {
@@ -139,6 +159,9 @@ export const deployCommand: Command = {
     ]
     const envUrl = values['environment-url'] ?? envConfig?.url
     const sha = values.sha
+    const deploymentUrl = ctx.env.GITHUB_REPOSITORY
+      ? `${ctx.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${ctx.env.GITHUB_REPOSITORY}/deployments/${encodeURIComponent(values.environment)}`
+      : undefined
     const outcome = await deploy(
       {
         environment: values.environment,
@@ -150,10 +173,12 @@ export const deployCommand: Command = {
         requiredContexts: envConfig?.required_contexts ?? [],
         ...(envUrl ? { environmentUrl: envUrl } : {}),
         ...(runUrl ? { logUrl: runUrl } : {}),
+        ...(deploymentUrl ? { deploymentUrl } : {}),
+        ...(gate.pull ? { pullRequest: gate.pull.number } : {}),
         ...(envConfig?.production !== undefined ? { production: envConfig.production } : {}),
         ...(envConfig?.transient !== undefined ? { transient: envConfig.transient } : {}),
       },
-      ports(ctx, values, loaded, values.sha),
+      ports(ctx, values, loaded, values.sha, gate.pull?.number),
     ).catch(async (error: unknown) => {
       await gate.comment(
         commentKey,
@@ -167,16 +192,22 @@ export const deployCommand: Command = {
       )
       throw error
     })
-    await gate.comment(
-      commentKey,
-      [
-        outcomeMarkdown(values.environment, sha, outcome),
-        `Deployment: ${outcome.deploymentId === undefined ? 'not recorded' : `#${outcome.deploymentId}`}`,
-        ...facts,
-      ]
-        .filter(Boolean)
-        .join('\n\n'),
-    )
+    const report = [
+      outcomeMarkdown(values.environment, sha, outcome),
+      evidenceMarkdown(
+        {
+          environment: values.environment,
+          deploymentId: outcome.deploymentId,
+          model,
+          version: values.version,
+          alias: values.alias ?? loaded?.config.mlflow?.alias ?? 'champion',
+          previousVersion: outcome.previousVersion,
+        },
+        outcome.links,
+      ),
+      '',
+    ].join('\n')
+    await gate.comment(commentKey, report)
     ctx.stdout.write(`${outcome.status}${outcome.rolledBack ? ' (rolled back)' : ''}\n`)
     return {
       exitCode:
@@ -189,7 +220,7 @@ export const deployCommand: Command = {
         'deployment-id': outcome.deploymentId === undefined ? '' : String(outcome.deploymentId),
         status: outcome.status,
       },
-      summary: outcomeMarkdown(values.environment, values.sha, outcome),
+      summary: report,
     }
   },
 }

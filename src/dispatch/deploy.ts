@@ -1,5 +1,6 @@
 import type { Logger } from '../core/logger.js'
 import { getErrorMessage } from '../errors.js'
+import { deploymentPayload, type DeployEvidence, type DeployLinks } from './deploy-evidence.js'
 import type { FollowResult } from './job.js'
 import type { MlflowClient } from './mlflow.js'
 
@@ -33,6 +34,10 @@ export interface DeployRequest {
   alias: string
   environmentUrl?: string
   logUrl?: string
+  /** The environment's deployments page, linked from the comment. */
+  deploymentUrl?: string
+  /** The merged pull request, recorded in the payload. */
+  pullRequest?: number
   requiredContexts: string[]
   production?: boolean
   transient?: boolean
@@ -43,9 +48,11 @@ export interface DeployPorts {
   github?: DeploymentRecorder
   mlflow?: MlflowClient
   /** Runs the deployment job (workflow, webhook, Ray or Kubernetes) to its end. */
-  runJob?: () => Promise<FollowResult>
-  /** Smoke evaluation against the new endpoint. */
-  smoke?: () => Promise<{ ok: boolean; detail: string }>
+  runJob?: () => Promise<FollowResult & { url?: string; resumed?: boolean }>
+  /** Smoke evaluation against the new endpoint (`runUrl`: its MLflow run, when logged). */
+  smoke?: () => Promise<{ ok: boolean; detail: string; runUrl?: string }>
+  /** The eval and benchmark runs behind this deploy (read before the Deployment is created). */
+  evidence?: () => Promise<DeployEvidence>
 }
 
 export interface DeployStep {
@@ -60,9 +67,19 @@ export interface DeployOutcome {
   previousVersion?: string
   rolledBack: boolean
   steps: DeployStep[]
+  /** Deployment, job, model version and MLflow links for the comment and the summary. */
+  links: DeployLinks
 }
 
 const cut = (s: string) => (s.length <= 140 ? s : `${s.slice(0, 139)}…`)
+
+/** `eval FINISHED, bench FAILED` (or why there is none), for status descriptions. */
+function evidenceWords(e: DeployEvidence | undefined): string {
+  if (!e) return ''
+  if (e.error) return `; eval evidence unreadable`
+  if (e.runs.length === 0) return `; no eval run for ${e.source}`
+  return `; ${e.source}: ${e.runs.map((r) => `${r.kind} ${r.status}`).join(', ')}`
+}
 
 /**
  * Deploys one exact commit: records a GitHub Deployment (queued → in_progress), waits for the MLflow
@@ -77,21 +94,41 @@ export async function deploy(req: DeployRequest, ports: DeployPorts): Promise<De
     steps.push({ name, ok, detail })
     ports.logger[ok ? 'info' : 'error'](`deploy ${req.environment}: ${name}: ${detail}`)
   }
-  const outcome: DeployOutcome = { status: 'success', rolledBack: false, steps }
+  const links: DeployLinks = {
+    ...(req.logUrl ? { runUrl: req.logUrl } : {}),
+    ...(req.deploymentUrl ? { deploymentUrl: req.deploymentUrl } : {}),
+    ...(ports.mlflow && req.model && req.version
+      ? { modelVersionUrl: ports.mlflow.modelVersionUrl(req.model, req.version) }
+      : {}),
+  }
+  const outcome: DeployOutcome = { status: 'success', rolledBack: false, steps, links }
   const record = async (state: DeploymentState, description: string) => {
     if (!ports.github || outcome.deploymentId === undefined) return
+    const logUrl = req.logUrl ?? links.jobUrl
     try {
       await ports.github.status(outcome.deploymentId, state, {
         description: cut(description),
-        ...(req.logUrl ? { logUrl: req.logUrl } : {}),
-        ...(state === 'success' && req.environmentUrl
-          ? { environmentUrl: req.environmentUrl }
-          : {}),
+        ...(logUrl ? { logUrl } : {}),
+        ...(req.environmentUrl ? { environmentUrl: req.environmentUrl } : {}),
       })
       log(`deployment status ${state}`, true, description)
     } catch (error) {
       log(`deployment status ${state}`, false, `could not be recorded: ${getErrorMessage(error)}`)
     }
+  }
+
+  if (ports.evidence) {
+    const evidence = await ports.evidence()
+    links.evidence = evidence
+    log(
+      'eval evidence',
+      !evidence.error,
+      evidence.error
+        ? `MLflow runs for ${evidence.source} could not be read: ${evidence.error}`
+        : evidence.runs.length
+          ? `${evidence.source}: ${evidence.runs.map((r) => `${r.kind} run ${r.runId} ${r.status}`).join(', ')}`
+          : `no eval or benchmark run logged for ${evidence.source}`,
+    )
   }
 
   if (ports.github) {
@@ -102,12 +139,7 @@ export async function deploy(req: DeployRequest, ports: DeployPorts): Promise<De
         description: cut(
           `llmops deploy ${req.sha.slice(0, 12)}${req.model ? ` (${req.model} v${req.version ?? '?'})` : ''}`,
         ),
-        payload: {
-          sha: req.sha,
-          model: req.model ?? null,
-          version: req.version ?? null,
-          alias: req.alias,
-        },
+        payload: deploymentPayload(req, { ...links, pullRequest: req.pullRequest }),
         requiredContexts: req.requiredContexts,
         ...(req.production !== undefined ? { production: req.production } : {}),
         ...(req.transient !== undefined ? { transient: req.transient } : {}),
@@ -118,8 +150,11 @@ export async function deploy(req: DeployRequest, ports: DeployPorts): Promise<De
       log('GitHub deployment', false, getErrorMessage(error))
       return { ...outcome, status: 'error' }
     }
-    await record('queued', 'queued')
-    await record('in_progress', 'deploying')
+    await record(
+      'queued',
+      `queued${req.model ? `: ${req.model} v${req.version ?? '?'} → ${req.alias}` : ''}${evidenceWords(links.evidence)}`,
+    )
+    await record('in_progress', `deploying ${req.sha.slice(0, 12)}`)
   }
 
   const fail = async (
@@ -148,7 +183,11 @@ export async function deploy(req: DeployRequest, ports: DeployPorts): Promise<De
         )
       }
     }
-    await record(status, why)
+    const rollback = outcome.steps.find((s) => s.name === 'rollback')
+    await record(
+      status,
+      `${why}${rollback ? (rollback.ok ? `; rolled back ${req.alias} to ${outcome.previousVersion ? `v${outcome.previousVersion}` : 'unset'}` : `; ${req.alias} NOT rolled back`) : ''}`,
+    )
     return { ...outcome, status }
   }
 
@@ -172,13 +211,20 @@ export async function deploy(req: DeployRequest, ports: DeployPorts): Promise<De
   if (ports.runJob) {
     try {
       const job = await ports.runJob()
+      links.jobId = job.id
+      if (job.url) links.jobUrl = job.url
       const ok = job.state.phase === 'succeeded'
       log(
         'deployment job',
         ok,
-        `${job.id}: ${job.state.status}${job.timedOut ? ' (timed out)' : ''}${job.state.message ? ` ${job.state.message}` : ''}`,
+        `${job.id}${job.resumed ? ' (already submitted: followed the existing job)' : ''}: ${job.state.status}${job.timedOut ? ' (timed out, stopped)' : ''}${job.cancelled ? ' (cancelled)' : ''}${job.state.message ? ` ${job.state.message}` : ''}`,
       )
-      if (!ok) return fail('failure', `deployment job ${job.state.status}`, false)
+      if (!ok)
+        return fail(
+          'failure',
+          `deployment job ${job.timedOut ? 'timed out' : job.cancelled ? 'cancelled' : job.state.status}: ${job.id}`,
+          false,
+        )
     } catch (error) {
       log('deployment job', false, getErrorMessage(error))
       return fail('error', `deployment job: ${getErrorMessage(error)}`, false)
@@ -197,12 +243,13 @@ export async function deploy(req: DeployRequest, ports: DeployPorts): Promise<De
   }
 
   if (ports.smoke) {
-    let smoke: { ok: boolean; detail: string }
+    let smoke: { ok: boolean; detail: string; runUrl?: string }
     try {
       smoke = await ports.smoke()
     } catch (error) {
       smoke = { ok: false, detail: getErrorMessage(error) }
     }
+    if (smoke.runUrl) links.smokeRunUrl = smoke.runUrl
     log('smoke evaluation', smoke.ok, smoke.detail)
     if (!smoke.ok) return fail('failure', `smoke evaluation failed: ${smoke.detail}`, aliasMoved)
   }
@@ -228,9 +275,10 @@ export async function deploy(req: DeployRequest, ports: DeployPorts): Promise<De
       log('MLflow tags', false, `not recorded: ${getErrorMessage(error)}`)
     }
   }
+  const smoked = steps.find((s) => s.name === 'smoke evaluation')
   await record(
     'success',
-    `deployed ${req.sha.slice(0, 12)}${req.version ? ` as ${req.model} v${req.version}` : ''}`,
+    `deployed ${req.sha.slice(0, 12)}${req.version ? ` as ${req.model} v${req.version} (${req.alias})` : ''}${smoked ? `; smoke: ${smoked.detail}` : ''}`,
   )
   return outcome
 }

@@ -134,6 +134,22 @@ export class MlflowClient {
     )
   }
 
+  /** The id of an experiment, or undefined when there is none by that name. */
+  async findExperimentId(name: string): Promise<string | undefined> {
+    try {
+      const r = await this.call<{ experiment: { experiment_id: string } }>(
+        'GET',
+        'experiments/get-by-name',
+        { experiment_name: name },
+      )
+      return r.experiment.experiment_id
+    } catch (error) {
+      if (error instanceof MlflowError && error.errorCode === 'RESOURCE_DOES_NOT_EXIST')
+        return undefined
+      throw error
+    }
+  }
+
   /** The id of an experiment, created when missing. */
   async experimentId(name: string): Promise<string> {
     try {
@@ -201,7 +217,7 @@ export class MlflowClient {
     const r = await this.call<{
       runs?: {
         info: { run_id: string; status: string; start_time?: number | string }
-        data: { tags?: KeyValue[] }
+        data: { tags?: KeyValue[]; metrics?: MlflowMetric[] }
       }[]
     }>('POST', 'runs/search', {
       experiment_ids: [experimentId],

@@ -134,6 +134,8 @@ export interface MergeGate {
   /** Upserts the sticky comment `kind=merge key=<key>` on the merged PR; failures only warn. */
   comment(key: string, body: string): Promise<void>
   runUrl?: string
+  /** The merged pull request, when the event names one. */
+  pull?: MergedPull
 }
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -173,6 +175,7 @@ export async function mergeGate(
   return {
     decision: decideOnMerge(config, job, facts),
     ...(run.runUrl ? { runUrl: run.runUrl } : {}),
+    ...(pull ? { pull } : {}),
     async comment(key, body) {
       if (!pull) return
       try {

@@ -185,7 +185,13 @@ export async function startFakeMlflow(): Promise<FakeMlflow> {
             .filter((r) => exps.includes(r.experimentId))
             .filter((r) => wanted.every((m) => r.tags.get(m[1]!) === m[2]))
             .reverse()
-            .map((r) => ({ info: { run_id: r.runId, status: r.status }, data: {} }))
+            .map((r) => ({
+              info: { run_id: r.runId, status: r.status },
+              data: {
+                tags: [...r.tags].map(([key, value]) => ({ key, value })),
+                metrics: r.metrics,
+              },
+            }))
           return ok(res, runs.length ? { runs } : {})
         }
         case 'GET model-versions/get': {

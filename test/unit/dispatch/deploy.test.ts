@@ -94,8 +94,8 @@ describe('deploy', () => {
     })
     expect(events).toEqual([
       'create staging aaaa',
-      '7 queued',
-      '7 in_progress',
+      '7 queued https://staging.example',
+      '7 in_progress https://staging.example',
       '7 success https://staging.example',
     ])
     expect(reg.alias()).toBe('5')
@@ -116,7 +116,7 @@ describe('deploy', () => {
     })
     expect(out).toMatchObject({ status: 'failure', rolledBack: true })
     expect(reg.moves).toEqual(['set 5', 'set 4'])
-    expect(events.at(-1)).toBe('7 failure')
+    expect(events.at(-1)).toBe('7 failure https://staging.example')
   })
 
   it('removes the alias on rollback when there was no previous version', async () => {
@@ -146,7 +146,7 @@ describe('deploy', () => {
     })
     expect(out).toMatchObject({ status: 'failure', rolledBack: false })
     expect(reg.moves).toEqual([])
-    expect(events.at(-1)).toBe('7 failure')
+    expect(events.at(-1)).toBe('7 failure https://staging.example')
   })
 
   it('ends in error when the version failed registration, and says so', async () => {
@@ -160,7 +160,7 @@ describe('deploy', () => {
     expect(out.steps.find((s) => s.name === 'MLflow version')?.detail).toContain(
       'm version 5 failed registration',
     )
-    expect(events.at(-1)).toBe('7 error')
+    expect(events.at(-1)).toBe('7 error https://staging.example')
   })
 
   it('stops before anything else when the GitHub deployment cannot be created', async () => {
