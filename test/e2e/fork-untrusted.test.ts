@@ -126,7 +126,11 @@ describe('fork-safe pair under act: pr-gate-untrusted.yml, then pr-gate-report.y
   })
 
   /** Seeds the double as GitHub would be after both untrusted runs, then runs the reporter. */
-  async function report(prArtifact: Uint8Array, seed: () => void = () => undefined) {
+  async function report(
+    prArtifact: Uint8Array,
+    seed: () => void = () => undefined,
+    prHead: string = headSha,
+  ) {
     const push = untrusted.push
     const pr = untrusted.pull_request
     if (!push || !pr)
@@ -135,7 +139,7 @@ describe('fork-safe pair under act: pr-gate-untrusted.yml, then pr-gate-report.y
     double.state.seedPull({
       repo: REPO,
       number: 7,
-      headSha,
+      headSha: prHead,
       headRef: 'feature',
       headRepo: FORK,
       baseSha: origin.baseSha,
@@ -252,5 +256,19 @@ describe('fork-safe pair under act: pr-gate-untrusted.yml, then pr-gate-report.y
     expect(body).toContain('&lt;script&gt;')
     expectInert(body)
     expect(double.state.checkRuns.map((c) => c.headSha)).toEqual([headSha])
+  })
+
+  it('posts nothing when the PR has moved on from the evaluated commit', async () => {
+    // The fork pushed again after the run: PR 7's head is no longer the workflow_run's head SHA,
+    // so no open PR matches and a report about the old commit must not land on the new head.
+    const act = await report(
+      untrusted.pull_request?.zip ?? new Uint8Array(),
+      undefined,
+      'e'.repeat(40),
+    )
+    expect(act.exitCode, act.log).toBe(0)
+    expect(act.log).toContain('nothing to report')
+    expect(double.state.comments).toEqual([])
+    expect(double.state.checkRuns).toEqual([])
   })
 })
