@@ -126,8 +126,10 @@ export function kubeApiError(
       const causes = (status?.details?.causes ?? [])
         .map((c) => `- ${c.field ? `${c.field}: ` : ''}${c.message ?? c.reason ?? ''}`)
         .join('\n')
+      // With causes, the message repeats them on one line: keep its head, list them one per line.
+      const head = causes ? message.replace(/ is invalid: [\s\S]*$/, ' is invalid:') : message
       return new ConfigurationError(
-        `${api}: ${what} was rejected (${res.status} ${status?.reason ?? ''}): ${message}${causes ? `\n${causes}` : ''}`,
+        `${api}: ${what} was rejected (${res.status} ${status?.reason ?? ''}): ${head}${causes ? `\n${causes}` : ''}`,
       )
     }
     default:

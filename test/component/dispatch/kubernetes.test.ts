@@ -230,19 +230,36 @@ describe('kubernetes target against the API double', () => {
     double = await startKubernetesDouble({ namespaces: ['ci'] })
     const bad = target({
       gpus: 0,
-      resources: { requests: { memory: 'lots', 'nvidia.com/gpu': '1' } },
+      resources: {
+        requests: { 'nvidia.com/gpu': '1', 'amd.com/gpu': '2' },
+        limits: { 'amd.com/gpu': '1' },
+      },
     })
     const error = await driverFor(bad, ids, env, {})
       .submit()
       .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ConfigurationError)
     const message = (error as Error).message
-    expect(message).toContain('was rejected (422 Invalid)')
-    expect(message).toContain(
-      '- spec.template.spec.containers[0].resources.requests[memory]: Invalid value: "lots"',
+    expect(message).toMatch(
+      /was rejected \(422 Invalid\): Job\.batch "llmops-finetune-[0-9a-f]{10}" is invalid:\n- /,
     )
     expect(message).toContain(
-      '- spec.template.spec.containers[0].resources.requests: Invalid value: "1": must be equal to nvidia.com/gpu limit of 0',
+      '\n- spec.template.spec.containers[0].resources.limits: Required value: Limit must be set for non overcommitable resources',
+    )
+    expect(message).toContain(
+      '\n- spec.template.spec.containers[0].resources.requests: Invalid value: "2": must be equal to amd.com/gpu limit of 1',
+    )
+  })
+
+  it('a quantity that does not parse is refused when the body is decoded (400)', async () => {
+    double = await startKubernetesDouble({ namespaces: ['ci'] })
+    const bad = target({ resources: { limits: { memory: 'lots' } } })
+    const error = await driverFor(bad, ids, env, {})
+      .submit()
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ConfigurationError)
+    expect((error as Error).message).toContain(
+      'was rejected (400 BadRequest): Job in version "v1" cannot be handled as a Job: quantities must match the regular expression \'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$\'',
     )
   })
 

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net'
 import type { TLSSocket } from 'node:tls'
 import { fieldPath, KubernetesOpenApi } from './openapi.js'
 import { KubernetesState, type JobObject } from './state.js'
-import { validateJob } from './validate-job.js'
+import { badQuantity, QUANTITY_PATTERN, validateJob } from './validate-job.js'
 
 export { KubernetesState } from './state.js'
 export type { Autopilot, JobObject, PodRecord } from './state.js'
@@ -127,7 +127,7 @@ export async function startKubernetesDouble(
       return statusFailure(
         403,
         'Forbidden',
-        `${resource.split('/')[0]}${group ? `.${group}` : ''}${params.name && op.id !== 'listCoreV1NamespacedPod' ? ` "${params.name}"` : ''} is forbidden: User "${user}" cannot ${verb} resource "${resource.split('/')[0]}"${resource.includes('/') ? ` with subresource "${resource.split('/')[1]}"` : ''} in API group "${group}" in the namespace "${ns}"`,
+        `${resource.split('/')[0]}${group ? `.${group}` : ''}${params.name ? ` "${params.name}"` : ''} is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group "${group}" in the namespace "${ns}"`,
         {
           ...(params.name ? { name: params.name } : {}),
           ...(group ? { group } : {}),
@@ -168,6 +168,13 @@ export async function startKubernetesDouble(
           `${kind} in version "v1" cannot be handled as a ${kind}: json: cannot unmarshal ${typeof e.data} into Go struct field ${kind}.${fieldPath(e)} (${e.message ?? ''})`,
         )
       }
+      const quantity = badQuantity(body as Obj)
+      if (quantity !== undefined)
+        return statusFailure(
+          400,
+          'BadRequest',
+          `${kind} in version "v1" cannot be handled as a ${kind}: quantities must match the regular expression '${QUANTITY_PATTERN}'`,
+        )
       if (query.fieldValidation === 'Strict' && !op.body.strict(body)) {
         const e = op.body.strict.errors![0]!
         return statusFailure(
@@ -204,7 +211,7 @@ export async function startKubernetesDouble(
           return statusFailure(
             422,
             'Invalid',
-            `Job.batch "${name}" is invalid: ${causes.map((c) => `${c.field}: ${c.message}`).join(', ')}`,
+            `Job.batch "${name}" is invalid: ${causes.length > 1 ? '[' : ''}${causes.map((c) => `${c.field}: ${c.message}`).join(', ')}${causes.length > 1 ? ']' : ''}`,
             { name, group: 'batch', kind: 'Job', causes },
           )
         if (state.job(ns, name))

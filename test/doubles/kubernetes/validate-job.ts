@@ -8,8 +8,19 @@ export interface Cause {
 type Obj = Record<string, unknown>
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
-const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/
-const STANDARD = new Set(['cpu', 'memory', 'ephemeral-storage'])
+/** The Quantity grammar the API server's JSON decoder enforces (a 400, before validation). */
+export const QUANTITY_PATTERN = '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'
+
+/** The first container resource quantity that does not parse, if any. */
+export function badQuantity(job: Obj): string | undefined {
+  const pod = ((((job.spec ?? {}) as Obj).template ?? {}) as Obj).spec as Obj | undefined
+  for (const c of (pod?.containers ?? []) as Obj[]) {
+    const r = (c.resources ?? {}) as Record<string, Record<string, unknown> | undefined>
+    for (const q of [...Object.values(r.requests ?? {}), ...Object.values(r.limits ?? {})])
+      if (typeof q === 'string' && !new RegExp(QUANTITY_PATTERN).test(q)) return q
+  }
+  return undefined
+}
 
 /**
  * The API server's semantic validation of a Job that its schema cannot express (a subset of
@@ -81,21 +92,30 @@ export function validateJob(job: Obj): Cause[] {
       requests?: Record<string, string>
       limits?: Record<string, string>
     }
+    // Extended resources (a domain outside kubernetes.io) are whole numbers and cannot be
+    // overcommitted: a request needs a limit, and must equal it.
+    const extended = (res: string) => res.includes('/') && !res.includes('kubernetes.io/')
     for (const kind of ['requests', 'limits'] as const)
       for (const [res, q] of Object.entries(resources[kind] ?? {}))
-        if (!QUANTITY.test(String(q)))
+        if (extended(res) && !/^\d+$/.test(q))
           causes.push({
             reason: 'FieldValueInvalid',
-            message: `Invalid value: "${String(q)}": must match the regex ${QUANTITY.source}`,
+            message: `Invalid value: "${q}": must be an integer`,
             field: `${at}.resources.${kind}[${res}]`,
           })
     for (const [res, q] of Object.entries(resources.requests ?? {})) {
-      if (STANDARD.has(res) || !res.includes('/')) continue
+      if (!extended(res)) continue
       const limit = resources.limits?.[res]
-      if (limit !== q)
+      if (limit === undefined)
+        causes.push({
+          reason: 'FieldValueRequired',
+          message: 'Required value: Limit must be set for non overcommitable resources',
+          field: `${at}.resources.limits`,
+        })
+      else if (Number(limit) !== Number(q))
         causes.push({
           reason: 'FieldValueInvalid',
-          message: `Invalid value: "${String(q)}": must be equal to ${res} limit of ${limit ?? '0'}`,
+          message: `Invalid value: "${q}": must be equal to ${res} limit of ${limit}`,
           field: `${at}.resources.requests`,
         })
     }
