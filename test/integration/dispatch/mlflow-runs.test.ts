@@ -3,6 +3,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { memoryLogger } from '../../../src/core/logger.js'
+import { findEvidence } from '../../../src/dispatch/deploy-evidence.js'
+import { MlflowClient } from '../../../src/dispatch/mlflow.js'
 import { logRun } from '../../../src/dispatch/mlflow-runs.js'
 import { startSimServer, type SimServer } from '../../../src/sim/server.js'
 import { runCliCaptured } from '../../helpers/run-cli.js'
@@ -155,6 +157,24 @@ describe('eval and benchmark runs on a real MLflow server', () => {
       'llmops.attempt': '2',
       'llmops.previous_run_id': runs[0]?.info.run_id,
     })
+  })
+
+  it('a deploy of the merged PR finds the newest eval run as its evidence', async () => {
+    const runs = await runsOf('llmops-int-evals', `tags.\`llmops.kind\` = 'eval'`)
+    const evidence = await findEvidence(new MlflowClient(mlflow.url), 'llmops-int-evals', {
+      sha: 'f'.repeat(40),
+      pr: 7,
+    })
+    expect(evidence.error).toBeUndefined()
+    expect(evidence.runs).toHaveLength(1)
+    expect(evidence.runs[0]).toMatchObject({
+      kind: 'eval',
+      runId: runs.at(-1)?.info.run_id,
+      status: 'FINISHED',
+      attempt: '2',
+    })
+    expect(evidence.runs[0]?.metrics['echo/candidate/exact']).toBe(1)
+    expect(Object.keys(evidence.runs[0]?.metrics ?? {}).some((k) => k.endsWith('.n'))).toBe(false)
   })
 
   it('a benchmark run is stored with its load params and latency metrics', async () => {
