@@ -20,11 +20,14 @@ export interface RollingTokenizer {
 export interface RollingOptions {
   /** The first window's context token (lm-eval `prefix_token_id`: BOS, else EOS). */
   prefixToken: number
-  /** lm-eval `max_length`: prompt tokens per request (default 2048, lm-eval's default for API models). */
+  /**
+   * lm-eval `max_length` (default 2048, its default for API models): a request's prompt is at most
+   * `max_length - 1` tokens plus the one generated token.
+   */
   maxLength?: number
   /**
    * The server's context length (prompt + generated tokens), from config or `probeContextLength`.
-   * Windows shrink to `contextLength - 1` prompt tokens when that is below `maxLength`.
+   * `max_length` is capped at it, so every request fits.
    */
   contextLength?: number | null
   /**
@@ -44,7 +47,7 @@ export interface RollingLoglikelihood {
   tokens: number
   /** Requests sent, one per window. */
   windows: number
-  /** Prompt tokens per request actually used (lm-eval `max_length` after the context cap). */
+  /** lm-eval `max_length` actually used, after the context cap (prompts of at most one less). */
   max_length: number
   usage: Usage
   /** Sum of the windows' latencies. */
@@ -63,16 +66,16 @@ function clientTokenizer(client: ModelClient): RollingTokenizer {
   return { encode: (text, call) => tokenize(text, call) }
 }
 
-/** The `max_length` to use: lm-eval's, capped so a prompt plus one generated token fits the context. */
+/** The `max_length` to use: lm-eval's, capped at the server's context length. */
 export function effectiveMaxLength(options: RollingOptions): number {
   const wanted = options.maxLength ?? LM_EVAL_MAX_LENGTH
   const ctx = options.contextLength
-  return ctx === null || ctx === undefined ? wanted : Math.min(wanted, ctx - 1)
+  return ctx === null || ctx === undefined ? wanted : Math.min(wanted, ctx)
 }
 
 /**
  * lm-eval `loglikelihood_rolling` over `/v1/completions`: the document is tokenized through the
- * server's `/tokenize` (no special tokens), split into disjoint windows of at most `max_length`
+ * server's `/tokenize` (no special tokens), split into disjoint windows of at most `max_length - 1`
  * prompt tokens, each window sent as token ids with echo and logprobs, and the scored logprobs of
  * all windows summed in window order. Documents longer than the server's context are scored in
  * full this way, not truncated.

@@ -20,23 +20,25 @@ export function makeDisjointWindow(
 }
 
 /**
- * The requests lm-eval's `loglikelihood_rolling` sends for one document through an API model:
- * `get_rolling_token_windows(tokens, prefix, max_seq_len = maxLength - 1, context_len = 1)`, made
- * disjoint, then truncated as `batch_loglikelihood_requests` does (input = last `maxLength` tokens
- * of context + continuation). Every document token is scored exactly once; a request's prompt is
- * at most `maxLength` tokens, so a server needs a context of `maxLength + 1` (one generated token).
+ * The requests lm-eval's `loglikelihood_rolling` sends for one document through an API model
+ * (lm-eval 0.4.x `TemplateAPI`, which keeps `L = max_length - 1` to leave one token for
+ * generation): `get_rolling_token_windows(tokens, prefix, max_seq_len = L - 1, context_len = 1)`,
+ * made disjoint, then left-truncated to `L` tokens as `batch_loglikelihood_requests` does. Every
+ * document token is scored exactly once; a prompt is at most `max_length - 1` tokens, so with the
+ * one generated token a request fits a server context of `max_length`.
  */
 export function rollingRequests(
   tokens: readonly number[],
   prefixToken: number,
   maxLength: number,
 ): WindowRequest[] {
-  if (!Number.isInteger(maxLength) || maxLength < 2)
-    throw new Error(`max_length must be an integer of at least 2, got ${maxLength}`)
-  return rollingWindows(tokens, prefixToken, maxLength - 1, 1).map(([context, predicted]) => {
+  if (!Number.isInteger(maxLength) || maxLength < 3)
+    throw new Error(`max_length must be an integer of at least 3, got ${maxLength}`)
+  const limit = maxLength - 1
+  return rollingWindows(tokens, prefixToken, limit - 1, 1).map(([context, predicted]) => {
     const [ctx, cont] = makeDisjointWindow(context, predicted)
     const all = [...ctx, ...cont]
-    const over = Math.max(0, all.length - maxLength)
+    const over = Math.max(0, all.length - limit)
     return { tokens: all.slice(over), ctxlen: ctx.length - over }
   })
 }

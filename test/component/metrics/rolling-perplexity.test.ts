@@ -52,9 +52,9 @@ describe('rolling loglikelihood against the simulator', () => {
     expect(tokens).toBeGreaterThan(150)
     const before = sim.stats.byPath['POST /v1/completions'] ?? 0
     const windowed = await rollingLoglikelihood(small, text, { prefixToken: 7, contextLength: 48 })
-    expect(windowed.max_length).toBe(47)
+    expect(windowed.max_length).toBe(48)
     expect(windowed.tokens).toBe(tokens)
-    // max_seq_len = 46 new tokens per window.
+    // Prompts of 47 tokens: one of context, 46 new ones (max_seq_len).
     expect(windowed.windows).toBe(Math.ceil(tokens / 46))
     expect((sim.stats.byPath['POST /v1/completions'] ?? 0) - before).toBe(windowed.windows)
     expect(windowed.usage.completion_tokens).toBe(windowed.windows)
@@ -91,7 +91,9 @@ describe('rolling loglikelihood against the simulator', () => {
     sim = await startSimServer({ profile: { models: { small: { max_model_len: 32 } } } })
     const small = client(sim.url, 'small')
     await expect(
-      rollingLoglikelihood(small, doc(8), { prefixToken: 7, maxLength: 64 }),
+      rollingLoglikelihood(small, doc(8), { prefixToken: 7, maxLength: 33 }),
     ).rejects.toBeInstanceOf(ProviderError)
+    const fits = await rollingLoglikelihood(small, doc(8), { prefixToken: 7, maxLength: 32 })
+    expect(fits.windows).toBeGreaterThan(1)
   })
 })

@@ -14,8 +14,8 @@ const P = -1
 const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i)
 
 // Expected windows written by hand from lm-eval's definitions (utils.get_rolling_token_windows,
-// make_disjoint_window, TemplateAPI.loglikelihood_rolling with max_seq_len = max_length - 1 and
-// context_len = 1, batch_loglikelihood_requests' left truncation to max_length).
+// make_disjoint_window; TemplateAPI keeps L = max_length - 1, loglikelihood_rolling uses
+// max_seq_len = L - 1 and context_len = 1, batch_loglikelihood_requests left-truncates to L).
 describe('rolling windows: tokens 0..9, max_seq_len 4, context_len 1', () => {
   const tokens = range(0, 9)
 
@@ -46,8 +46,8 @@ describe('rolling windows: tokens 0..9, max_seq_len 4, context_len 1', () => {
     ])
   })
 
-  it('requests of max_length 5: prompts of 5 tokens, each document token scored once', () => {
-    expect(rollingRequests(tokens, P, 5)).toEqual([
+  it('requests of max_length 6: prompts of 5 tokens, each document token scored once', () => {
+    expect(rollingRequests(tokens, P, 6)).toEqual([
       { tokens: [P, 0, 1, 2, 3], ctxlen: 1 },
       { tokens: [3, 4, 5, 6, 7], ctxlen: 1 },
       { tokens: [5, 6, 7, 8, 9], ctxlen: 3 },
@@ -57,7 +57,7 @@ describe('rolling windows: tokens 0..9, max_seq_len 4, context_len 1', () => {
 
 describe('rolling requests', () => {
   it('lm-eval tests/test_utils.py windows (34 tokens, max_seq_len 10) as requests', () => {
-    expect(rollingRequests(range(0, 33), -100, 11)).toEqual([
+    expect(rollingRequests(range(0, 33), -100, 12)).toEqual([
       { tokens: [-100, ...range(0, 9)], ctxlen: 1 },
       { tokens: range(9, 19), ctxlen: 1 },
       { tokens: range(19, 29), ctxlen: 1 },
@@ -67,25 +67,25 @@ describe('rolling requests', () => {
   })
 
   it('short, exact-fit, empty and one-token-window documents', () => {
-    expect(rollingRequests([7, 8], P, 5)).toEqual([{ tokens: [P, 7, 8], ctxlen: 1 }])
-    expect(rollingRequests(range(0, 3), P, 5)).toEqual([{ tokens: [P, 0, 1, 2, 3], ctxlen: 1 }])
-    expect(rollingRequests([], P, 5)).toEqual([])
-    expect(rollingRequests([0, 1, 2], P, 2)).toEqual([
+    expect(rollingRequests([7, 8], P, 6)).toEqual([{ tokens: [P, 7, 8], ctxlen: 1 }])
+    expect(rollingRequests(range(0, 3), P, 6)).toEqual([{ tokens: [P, 0, 1, 2, 3], ctxlen: 1 }])
+    expect(rollingRequests([], P, 6)).toEqual([])
+    expect(rollingRequests([0, 1, 2], P, 3)).toEqual([
       { tokens: [P, 0], ctxlen: 1 },
       { tokens: [0, 1], ctxlen: 1 },
       { tokens: [1, 2], ctxlen: 1 },
     ])
-    expect(() => rollingRequests([0], P, 1)).toThrow(/max_length/)
+    expect(() => rollingRequests([0], P, 2)).toThrow(/max_length/)
   })
 
   it('covers every token exactly once, in order, each after its true predecessors', () => {
     for (let n = 0; n <= 60; n++) {
-      for (const maxLength of [2, 3, 4, 7, 16, 61, 100]) {
+      for (const maxLength of [3, 4, 5, 8, 17, 62, 100]) {
         const tokens = range(100, 100 + n - 1)
         const doc = [P, ...tokens]
         const scored: number[] = []
         for (const r of rollingRequests(tokens, P, maxLength)) {
-          expect(r.tokens.length).toBeLessThanOrEqual(maxLength)
+          expect(r.tokens.length).toBeLessThanOrEqual(maxLength - 1)
           expect(r.ctxlen).toBeGreaterThanOrEqual(1)
           // The prompt is a contiguous run of the prefixed document.
           const at = doc.indexOf(r.tokens[0]!)
@@ -99,9 +99,9 @@ describe('rolling requests', () => {
 })
 
 describe('context length', () => {
-  it('caps lm-eval max_length so a prompt and one generated token fit the context', () => {
+  it('caps lm-eval max_length at the context length', () => {
     expect(effectiveMaxLength({ prefixToken: 0 })).toBe(2048)
-    expect(effectiveMaxLength({ prefixToken: 0, contextLength: 512 })).toBe(511)
+    expect(effectiveMaxLength({ prefixToken: 0, contextLength: 512 })).toBe(512)
     expect(effectiveMaxLength({ prefixToken: 0, contextLength: 8192 })).toBe(2048)
     expect(effectiveMaxLength({ prefixToken: 0, maxLength: 4096, contextLength: 8192 })).toBe(4096)
     expect(effectiveMaxLength({ prefixToken: 0, maxLength: 4096, contextLength: null })).toBe(4096)
