@@ -118,8 +118,14 @@ try {
   const o = median(oursTimes)
   const l = median(refTimes)
   const docs = rows.reduce((s, t) => s + t.n.ours, 0)
+  const requests = [...ours.docs.values()].reduce(
+    (s, byId) => s + [...byId.values()].reduce((n, d) => n + d.choices.length, 0),
+    0,
+  )
+  const secs = (xs: number[]) => xs.map((x) => (x / 1000).toFixed(2)).join(', ')
+  console.log(`runs (s): llmops eval ${secs(oursTimes)}; lm_eval ${secs(refTimes)}`)
   console.log(
-    `wall time (median of ${repeats}, ${docs} documents): llmops eval ${(o / 1000).toFixed(2)} s, ` +
+    `wall time (median of ${repeats}; ${docs} documents, ${requests} echo requests each): llmops eval ${(o / 1000).toFixed(2)} s, ` +
       `lm_eval ${(l / 1000).toFixed(2)} s, ratio lm_eval/llmops ${(l / o).toFixed(2)}x`,
   )
   const s = await lengthRuleSensitivity(server.url, ref)

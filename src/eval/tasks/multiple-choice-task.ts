@@ -12,12 +12,15 @@ import type { EvalCase } from '../suite-cases.js'
 import { scoreContinuations } from './loglikelihood.js'
 import type { TaskOutcome } from './task-outcome.js'
 
-/** The error every case of a loglikelihood suite gets on a server without prompt logprobs (llama.cpp). */
+/**
+ * The error every case of a loglikelihood suite gets on a server without prompt logprobs
+ * (llama.cpp's own llama-server, chat-only APIs).
+ */
 export function promptLogprobsUnsupported(provider: string, info: ServerInfo): ProviderError {
   return new ProviderError(
     'unsupported',
     `provider '${provider}' (${info.name}${info.version ? ` ${info.version}` : ''}) does not return prompt logprobs with echo on /v1/completions, ` +
-      'so loglikelihood tasks (multiple_choice, perplexity) cannot be scored on it; use vLLM, SGLang or TGI for these suites',
+      "so loglikelihood tasks (multiple_choice, perplexity) cannot be scored on it; use vLLM, SGLang, TGI or llama-cpp-python's server started with '--logits_all true' for these suites",
   )
 }
 
