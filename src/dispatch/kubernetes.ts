@@ -25,6 +25,18 @@ const podList = z.object({
   ),
 })
 
+/** Certificate errors: retrying cannot fix them, the configuration can. */
+const TLS_TRUST =
+  /^(SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_HAS_EXPIRED|ERR_TLS_CERT_ALTNAME_INVALID)$/
+
+function untrusted(error: unknown, service: string, source: string): Error | undefined {
+  const code = ((error as { cause?: { code?: unknown } }).cause?.code ?? '') as string
+  if (!(error instanceof InfrastructureError) || !TLS_TRUST.test(code)) return undefined
+  return new ConfigurationError(
+    `${service}: the server's TLS certificate is not trusted (${code}) with the credentials from ${source}. Give the cluster's CA (kubeconfig certificate-authority or certificate-authority-data; in a pod, the service account's ca.crt), or set tls-server-name when the server is reached under another name.`,
+  )
+}
+
 export interface KubernetesDriverOptions {
   /** Lines of each pod's log read per poll (`tailLines`). */
   tailLines?: number
@@ -69,17 +81,21 @@ export function kubernetesDriver(
           }
         : {}),
     })
-  const call = <T = unknown>(
+  const call = async <T = unknown>(
     method: 'GET' | 'POST' | 'DELETE',
     path: string,
     body?: unknown,
     accept?: string,
   ) => {
     const auth = connection.authorization()
-    return http<T>(method, `${server}${path}`, body, {
-      ...(auth ? { authorization: auth } : {}),
-      ...(accept ? { accept } : {}),
-    })
+    try {
+      return await http<T>(method, `${server}${path}`, body, {
+        ...(auth ? { authorization: auth } : {}),
+        ...(accept ? { accept } : {}),
+      })
+    } catch (error) {
+      throw untrusted(error, service, connection.source) ?? error
+    }
   }
   const ns = encodeURIComponent(namespace)
   const jobPath = (id: string) => `/apis/batch/v1/namespaces/${ns}/jobs/${encodeURIComponent(id)}`

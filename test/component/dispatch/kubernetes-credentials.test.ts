@@ -6,7 +6,7 @@ import { memoryLogger } from '../../../src/core/logger.js'
 import { jobTargetSchema } from '../../../src/dispatch/config-schema.js'
 import { followJob } from '../../../src/dispatch/job.js'
 import { kubernetesTargetDriver } from '../../../src/dispatch/kubernetes-target.js'
-import { InfrastructureError } from '../../../src/errors.js'
+import { ConfigurationError } from '../../../src/errors.js'
 import {
   createTestPki,
   DEFAULT_TOKEN,
@@ -135,7 +135,7 @@ users:
     expect(double.state.requests[0]!.user).toBe(DEFAULT_USER)
   })
 
-  it('a server certificate from an unknown CA is refused (InfrastructureError), unless insecure-skip-tls-verify', async () => {
+  it('a server certificate from an unknown CA is a ConfigurationError saying to give the CA, unless insecure-skip-tls-verify', async () => {
     await httpsDouble()
     const config = (extra: string) =>
       kubeconfig(`current-context: ci
@@ -148,13 +148,15 @@ users: [{ name: u, user: { token: ${DEFAULT_TOKEN} } }]
       ids,
       {},
       {},
-      { retries: 0 },
+      {
+        retries: 0,
+      },
     )
       .submit()
       .catch((e: unknown) => e)
-    expect(refused).toBeInstanceOf(InfrastructureError)
+    expect(refused).toBeInstanceOf(ConfigurationError)
     expect((refused as Error).message).toMatch(
-      /is unreachable after 1 attempts: (SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)/,
+      /the server's TLS certificate is not trusted \((SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\) with the credentials from kubeconfig .* Give the cluster's CA/,
     )
     const insecure = config(', insecure-skip-tls-verify: true')
     const r = await run(kubernetesTargetDriver(target({ kubeconfig: insecure }), ids, {}, {}))
