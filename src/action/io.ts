@@ -34,6 +34,16 @@ const config: InputSpec = {
   default: '.github/llmops.yml',
   flag: '--config',
 }
+const mlflowUri: InputSpec = {
+  description:
+    'MLflow tracking URI; eval and benchmark runs are also logged with mlflow.tracking_uri or MLFLOW_TRACKING_URI.',
+  flag: '--mlflow-uri',
+}
+const mlflowOutputs = {
+  'mlflow-status': { description: 'logged or failed, when MLflow logging is configured.' },
+  'mlflow-run-id': { description: 'ID of the MLflow run of this eval or benchmark.' },
+  'mlflow-run-url': { description: 'Link to the MLflow run.' },
+}
 
 export const actionIo = {
   eval: {
@@ -74,11 +84,13 @@ export const actionIo = {
         flag: '--no-cache',
         boolean: true,
       },
+      'mlflow-uri': mlflowUri,
     },
     outputs: {
       'results-dir': { description: 'Directory holding results.jsonl and summary.json.' },
       cases: { description: 'Number of cases run (scored or errored).' },
       errors: { description: 'Number of cases that ended in an error.' },
+      ...mlflowOutputs,
     },
   },
   benchmark: {
@@ -110,10 +122,12 @@ export const actionIo = {
       },
       provider: { description: 'Provider of the config to benchmark.', flag: '--provider' },
       out: { description: 'Output directory.', default: 'llmops-results/bench', flag: '--out' },
+      'mlflow-uri': mlflowUri,
     },
     outputs: {
       'bench-path': { description: 'Path of bench.json.' },
       validity: { description: 'valid, degraded or invalid.' },
+      ...mlflowOutputs,
     },
   },
   gate: {
