@@ -125,6 +125,7 @@ export function githubTags(env: Env, commit: string | null): KeyValue[] {
       Object.assign(tags, {
         'llmops.repository': run.repository,
         'llmops.pr': run.pullRequest ? String(run.pullRequest.number) : env.LLMOPS_PR,
+        'llmops.head_sha': run.pullRequest?.headSha,
         'llmops.ref': run.ref || undefined,
         'llmops.run_url': run.runUrl,
         'llmops.event': run.eventName,

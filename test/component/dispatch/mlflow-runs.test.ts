@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { benchCommand } from '../../../src/bench/command.js'
 import type { CommandContext, CommandResult } from '../../../src/cli/command.js'
 import { memoryLogger } from '../../../src/core/logger.js'
-import { mlflowKey, logRun, type RunRecord } from '../../../src/dispatch/mlflow-runs.js'
+import { githubTags, mlflowKey, logRun, type RunRecord } from '../../../src/dispatch/mlflow-runs.js'
 import { runEvalCommand } from '../../../src/eval/command.js'
 import { runMergeCommand } from '../../../src/eval/merge-command.js'
 import { startSimServer, type SimServer } from '../../../src/sim/server.js'
@@ -317,6 +317,50 @@ describe('eval and benchmark runs logged to MLflow (fake server with fault injec
     // 250 params of ~5 kB exceed 1 MB per request long before 100 params: more requests than counts alone need.
     expect(result.requests).toBe(run.batches)
     expect(run.batches).toBeGreaterThanOrEqual(5)
+  })
+})
+
+describe('githubTags', () => {
+  it('on a pull_request event: the PR number and head SHA from the payload, the merge commit as sha', async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'llmops-tags-'))
+    const repository = { full_name: 'octo/models', name: 'models', owner: { login: 'octo' } }
+    const event = path.join(tmp, 'event.json')
+    await writeFile(
+      event,
+      JSON.stringify({
+        action: 'synchronize',
+        number: 5,
+        repository,
+        pull_request: {
+          number: 5,
+          state: 'open',
+          user: null,
+          head: { sha: 'd'.repeat(40), ref: 'feature', repo: repository },
+          base: { sha: 'e'.repeat(40), ref: 'main', repo: repository },
+        },
+      }),
+    )
+    const merge = 'f'.repeat(40)
+    const tags = githubTags(
+      {
+        GITHUB_REPOSITORY: 'octo/models',
+        GITHUB_EVENT_NAME: 'pull_request',
+        GITHUB_EVENT_PATH: event,
+        GITHUB_SHA: merge,
+        GITHUB_REF: 'refs/pull/5/merge',
+      },
+      merge,
+    )
+    expect(Object.fromEntries(tags.map((t) => [t.key, t.value]))).toEqual({
+      'llmops.sha': merge,
+      'llmops.repository': 'octo/models',
+      'llmops.pr': '5',
+      'llmops.head_sha': 'd'.repeat(40),
+      'llmops.ref': 'refs/pull/5/merge',
+      'llmops.event': 'pull_request',
+      'mlflow.source.name': 'https://github.com/octo/models',
+      'mlflow.source.git.commit': merge,
+    })
   })
 })
 
