@@ -139,6 +139,7 @@ export async function probeServer(
       {
         index: -1,
         warmup: true,
+        requestId: 'llmops-probe',
         tIntended: null,
         tSend: 0,
         tHeaders: null,

@@ -5,6 +5,7 @@ import { parseTimeline, type RawStream, type StreamEvent } from './timeline.js'
 export interface RawResult {
   index: number
   warmup: boolean
+  requestId: string
   tIntended: number | null
   tSend: number
   tHeaders: number | null
@@ -137,6 +138,7 @@ export function measureRequest(
     load: labels.load,
     index: result.index,
     warmup: result.warmup,
+    request_id: result.requestId,
     ok: error === null,
     error,
     ttfb_ms: round(since(events[0]?.t)),

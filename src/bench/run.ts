@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import type { Logger } from '../core/logger.js'
@@ -191,6 +192,7 @@ export async function calibrate(pool: WorkerPool, streams: number): Promise<Cali
     )
     const jobs: StreamJob[] = Array.from({ length: streams * 2 }, (_, index) => ({
       index,
+      requestId: `llmops-calibration-${index}`,
       warmup: false,
       body,
       inputTokens: null,
@@ -301,7 +303,9 @@ export async function runBenchmark(
     let scrape = options.serverMetrics !== false
     if (scrape && !(await scrapeHistograms(endpoint.origin, endpoint.headers, 5000))) scrape = false
     if (scrape) logger.info('server metrics: latency histograms found on /metrics (cross-check on)')
-    for (const scenario of scenarios) {
+    // Request ids (x-request-id) unique per benchmark: servers reject an id that is still running.
+    const nonce = randomBytes(4).toString('hex')
+    for (const [si, scenario] of scenarios.entries()) {
       for (const [li, load] of scenario.loads.entries()) {
         if (options.signal.aborted) return outcome
         const labels = { scenario: scenario.name, load: loadLabel(load) }
@@ -326,6 +330,7 @@ export async function runBenchmark(
         ): StreamJob => ({
           index,
           warmup,
+          requestId: `llmops-${nonce}-${si}.${li}-${warmup ? 'w' : ''}${index}`,
           body: JSON.stringify(requestBody(endpoint, p.text, scenario.outputTokens, probed.caps)),
           inputTokens: p.tokens,
           requestedOutput: probed.caps.ignore_eos ? scenario.outputTokens : null,

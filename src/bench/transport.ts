@@ -6,6 +6,8 @@ import { nowMs } from './timeline.js'
 export interface StreamJob {
   index: number
   warmup: boolean
+  /** Sent as `x-request-id` (vLLM and SGLang use it as their request id, so server logs match). */
+  requestId: string
   body: string
   inputTokens: number | null
   requestedOutput: number | null
@@ -62,6 +64,7 @@ export function sendStream(
       resolve({
         index: job.index,
         warmup: job.warmup,
+        requestId: job.requestId,
         tIntended: job.tIntended,
         tSend,
         tHeaders,
@@ -86,7 +89,7 @@ export function sendStream(
           origin: options.origin,
           path: options.path,
           method: 'POST',
-          headers: options.headers,
+          headers: { ...options.headers, 'x-request-id': job.requestId },
           body: job.body,
         },
         {

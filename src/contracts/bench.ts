@@ -12,6 +12,8 @@ export const benchRequestSchema = z
   .object({
     scenario: z.string(),
     load: z.string(),
+    /** The `x-request-id` header sent with the request (optional for older files). */
+    request_id: z.string().optional(),
     ok: z.boolean(),
     error: z.string().nullable(),
     ttfb_ms: z.number().nullable(),

@@ -59,10 +59,37 @@ export interface RequestObserver {
   end(ok: boolean, t: bigint): void
 }
 
-/** Request-level histograms of one simulator, per model. */
+/**
+ * What the server did with one request that carried an `x-request-id`, in ms on the simulator's
+ * monotonic clock: the truth a client's timings can be checked against, request by request.
+ */
+export interface RequestTruth {
+  id: string
+  arrival_ms: number
+  started_ms: number | null
+  /** Each write of generated tokens: its time and how many tokens it carried. */
+  token_ms: number[]
+  tokens: number[]
+  end_ms: number | null
+}
+
+/** Keeps at most this many request records (the oldest go first). */
+const MAX_TRUTHS = 100_000
+
+/** Request-level histograms of one simulator, per model, and per-request records by request id. */
 export class SimMetrics {
   private readonly models = new Map<string, Histogram[]>()
   private readonly success = new Map<string, number>()
+  private readonly truths = new Map<string, RequestTruth>()
+
+  /** Records of requests that carried an `x-request-id`, oldest first. */
+  requestTruths(): RequestTruth[] {
+    return [...this.truths.values()]
+  }
+
+  clearTruths(): void {
+    this.truths.clear()
+  }
 
   private histograms(model: string) {
     let h = this.models.get(model)
@@ -100,7 +127,22 @@ export class SimMetrics {
   }
 
   /** Starts observing a request that arrived at `arrival` (monotonic ns). */
-  request(model: string, arrival: bigint): RequestObserver {
+  request(model: string, arrival: bigint, id?: string): RequestObserver {
+    const ms = (ns: bigint) => Number(ns) / 1e6
+    let truth: RequestTruth | null = null
+    if (id) {
+      truth = {
+        id,
+        arrival_ms: ms(arrival),
+        started_ms: null,
+        token_ms: [],
+        tokens: [],
+        end_ms: null,
+      }
+      this.truths.delete(id)
+      this.truths.set(id, truth)
+      if (this.truths.size > MAX_TRUTHS) this.truths.delete(this.truths.keys().next().value!)
+    }
     const [ttft, itl, tpot, e2e, queue] = this.histograms(model) as [
       Histogram,
       Histogram,
@@ -117,10 +159,13 @@ export class SimMetrics {
       started: (t) => {
         if (started) return
         started = true
+        if (truth) truth.started_ms = ms(t)
         queue.observe(s(t - arrival))
       },
       tokens: (n, t) => {
         if (n <= 0) return
+        truth?.token_ms.push(ms(t))
+        truth?.tokens.push(n)
         if (first === null) {
           first = t
           ttft.observe(s(t - arrival))
@@ -131,6 +176,7 @@ export class SimMetrics {
         produced += n
       },
       end: (ok, t) => {
+        if (truth) truth.end_ms = ms(t)
         if (!ok) return
         e2e.observe(s(t - arrival))
         if (first !== null && last !== null && produced > 1)

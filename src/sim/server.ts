@@ -146,7 +146,12 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
     }
     const plan = planResponse(model, request)
     const events = streamSchedule(plan, model.timing, n)
-    const observer = metrics.request(request.model, arrival)
+    const id = req.headers['x-request-id']
+    const observer = metrics.request(
+      request.model,
+      arrival,
+      typeof id === 'string' ? id : undefined,
+    )
     const aborted = new AbortController()
     const onClose = () => aborted.abort()
     res.on('close', onClose)
@@ -268,6 +273,11 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
         return sendJson(res, 200, { ok: true })
       case 'DELETE /sim/faults':
         faults.clear()
+        return sendJson(res, 200, { ok: true })
+      case 'GET /sim/requests':
+        return sendJson(res, 200, { clock: 'monotonic ms', requests: metrics.requestTruths() })
+      case 'DELETE /sim/requests':
+        metrics.clearTruths()
         return sendJson(res, 200, { ok: true })
       default:
         return sendJson(res, 404, errorBody(404, `no route ${key}`))

@@ -112,7 +112,15 @@ describe('timing accuracy against injected truth', () => {
     )
     const raw = await sendStream(
       client,
-      { index: 0, warmup: false, body, inputTokens: null, requestedOutput: 8, tIntended: null },
+      {
+        index: 0,
+        warmup: false,
+        requestId: 'r-0',
+        body,
+        inputTokens: null,
+        requestedOutput: 8,
+        tIntended: null,
+      },
       transport,
     )
     await client.close()

@@ -5,6 +5,7 @@ function raw(events: [number, string][], extra: Partial<RawResult> = {}): RawRes
   return {
     index: 0,
     warmup: false,
+    requestId: 'r-0',
     tIntended: null,
     tSend: 0,
     tHeaders: 5,
