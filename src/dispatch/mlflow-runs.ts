@@ -68,6 +68,8 @@ export interface MlflowLogResult {
   attempt?: number
   previousRunId?: string
   requests?: number
+  /** Set when the artifacts were not uploaded because the server does not proxy the store. */
+  artifactsSkipped?: string
   error?: string
 }
 
@@ -198,8 +200,16 @@ export async function logRun(
       toParams(record.params),
       [],
     )
-    for (const a of record.artifacts)
-      await client.uploadArtifact(run.artifactUri, a.name, a.content, a.contentType)
+    if (run.artifactUri.startsWith('mlflow-artifacts:')) {
+      for (const a of record.artifacts)
+        await client.uploadArtifact(run.artifactUri, a.name, a.content, a.contentType)
+    } else if (record.artifacts.length > 0) {
+      // The run's store (s3://, dbfs:/, a local path) is written by clients directly, which a
+      // REST-only client cannot do: params, metrics and tags are complete, the files are not there.
+      result.artifactsSkipped = `artifact store ${cut(run.artifactUri, 200)} is not proxied by the tracking server (mlflow server --serve-artifacts); ${record.artifacts.map((a) => a.name).join(', ')} not uploaded`
+      await client.setTag(run.runId, 'llmops.artifacts', result.artifactsSkipped)
+      deps.logger.warn(`MLflow: ${result.artifactsSkipped}`)
+    }
     await client.setTag(run.runId, 'llmops.logging', 'complete')
     await client.finishRun(run.runId, record.failed ? 'FAILED' : 'FINISHED')
     result.status = 'logged'
@@ -239,7 +249,7 @@ export function mlflowOutputs(result: MlflowLogResult): Record<string, string> {
 /** One Markdown line for the job summary. */
 export function mlflowSummaryLine(kind: string, result: MlflowLogResult): string {
   if (result.status === 'logged')
-    return `MLflow: ${kind} run [\`${result.runId ?? ''}\`](${result.runUrl ?? ''}) (attempt ${result.attempt ?? 1})`
+    return `MLflow: ${kind} run [\`${result.runId ?? ''}\`](${result.runUrl ?? ''}) (attempt ${result.attempt ?? 1})${result.artifactsSkipped ? `; report not attached: ${escapeInline(result.artifactsSkipped, 300)}` : ''}`
   return `⚠️ MLflow logging failed${result.runId ? ` (run \`${result.runId}\` is incomplete and marked FAILED)` : ''}: ${escapeInline(result.error ?? 'unknown error', 300)}. The ${kind} results are not (fully) in MLflow.`
 }
 

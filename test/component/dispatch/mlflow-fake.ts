@@ -35,6 +35,8 @@ export interface FakeMlflow {
   versions: FakeVersion[]
   aliases: Map<string, string>
   requests: { method: string; path: string }[]
+  /** Artifact root of new runs; `mlflow-artifacts:` (the proxy) unless a test sets e.g. `s3://b`. */
+  artifactRoot: string
   /** The next `times` requests to `path` (e.g. `runs/log-batch`) answer with this status and body. */
   fail(path: string, status: number, body?: unknown, times?: number): void
   close(): Promise<void>
@@ -131,7 +133,7 @@ export async function startFakeMlflow(): Promise<FakeMlflow> {
             run: {
               info: {
                 run_id: runId,
-                artifact_uri: `mlflow-artifacts:/${experimentId}/${runId}/artifacts`,
+                artifact_uri: `${handle.artifactRoot}/${experimentId}/${runId}/artifacts`,
               },
             },
           })
@@ -223,12 +225,14 @@ export async function startFakeMlflow(): Promise<FakeMlflow> {
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
-  return {
+  const handle: FakeMlflow = {
     ...fake,
     url: `http://127.0.0.1:${port}`,
+    artifactRoot: 'mlflow-artifacts:',
     fail(path, status, body, times = 1) {
       faults.set(path, { status, body, times })
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }
+  return handle
 }

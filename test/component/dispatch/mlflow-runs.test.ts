@@ -199,6 +199,21 @@ describe('eval and benchmark runs logged to MLflow (fake server with fault injec
     expect(record.error).toMatch(/uploading summary\.json failed with HTTP 500/)
   })
 
+  it('a store the server does not proxy: params and metrics logged, the missing report said', async () => {
+    mlflow.artifactRoot = 's3://bucket/mlruns'
+    const { result } = await evalRun([])
+    const run = onlyRun()
+    expect(run.status).toBe('FINISHED')
+    expect(run.artifacts.size).toBe(0)
+    expect(run.metrics.length).toBeGreaterThan(0)
+    expect(run.tags.get('llmops.artifacts')).toMatch(
+      /^artifact store s3:\/\/bucket\/mlruns\/.* is not proxied .*; summary\.json, report\.md not uploaded$/,
+    )
+    expect(result.outputs?.['mlflow-status']).toBe('logged')
+    expect(result.summary).toContain('report not attached: artifact store s3:')
+    expect(mlflow.requests.some((r) => r.path === 'artifacts')).toBe(false)
+  })
+
   it('an unreachable MLflow is a warning and a recorded failure, never a failed eval', async () => {
     await writeLlmopsYml(['mlflow:', '  tracking_uri: "http://127.0.0.1:9"'])
     const { result, logger } = await evalRun([])
