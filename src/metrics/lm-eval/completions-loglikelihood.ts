@@ -72,8 +72,8 @@ export class MissingPromptLogprobsError extends Error {
 
 /**
  * lm-eval `parse_logprobs`: per choice (sorted by `index`), `ll = Σ token_logprobs[ctxlen:-1]`
- * (the last entry is the one generated token) and `is_greedy` = each token in that slice equals the
- * argmax of its `top_logprobs` entry. `ctxlens[i]` belongs to the i-th prompt.
+ * (the last entry is the one generated token) and `is_greedy` = each token's logprob in that slice
+ * equals the largest value of its `top_logprobs` entry. `ctxlens[i]` belongs to the i-th prompt.
  */
 export function parseLoglikelihood(
   response: CompletionResponse,
@@ -102,18 +102,10 @@ export function parseLoglikelihood(
       if (v === null || v === undefined)
         throw new MissingPromptLogprobsError(`null logprob at prompt position ${k}`)
       ll += v
+      // lm-eval compares values, not token strings: a tie with another token still counts as
+      // greedy, and two tokens that decode to the same text cannot be confused.
       const top = lp.top_logprobs?.[k]
-      if (top) {
-        let bestToken: string | undefined
-        let bestLp = -Infinity
-        for (const [tok, l] of Object.entries(top)) {
-          if (l > bestLp) {
-            bestLp = l
-            bestToken = tok
-          }
-        }
-        if (bestToken !== lp.tokens[k]) isGreedy = false
-      }
+      if (top && v !== Math.max(...Object.values(top))) isGreedy = false
     }
     return { ll, isGreedy }
   })
