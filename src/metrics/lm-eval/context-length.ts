@@ -1,4 +1,5 @@
 import { request } from 'undici'
+import { ConfigurationError } from '../../errors.js'
 
 /** vLLM (and the simulator) `/v1/models`: the `max_model_len` of the served model, or null. */
 export function contextLengthFromModels(body: unknown, model: string): number | null {
@@ -89,4 +90,33 @@ export async function probePrefixToken(
 
 function positiveIntOrZero(v: unknown): number | null {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : null
+}
+
+/** What rolling perplexity needs to know about a server, from config where given. */
+export interface RollingSetup {
+  contextLength: number | null
+  prefixToken: number
+}
+
+/**
+ * Fills in what config leaves out: the context length from `probeContextLength` (null when the
+ * server does not say; windows then use lm-eval's `max_length` alone) and the prefix token from
+ * `probePrefixToken`. Without a prefix token there is no first window, so that is an error that
+ * names the config key (a ConfigurationError, exit 2).
+ */
+export async function resolveRollingSetup(
+  baseUrl: string,
+  model: string,
+  configured: { contextLength?: number | undefined; prefixTokenId?: number | undefined },
+  options: { headers?: Record<string, string>; signal?: AbortSignal } = {},
+): Promise<RollingSetup> {
+  const [contextLength, prefixToken] = await Promise.all([
+    configured.contextLength ?? probeContextLength(baseUrl, model, options),
+    configured.prefixTokenId ?? probePrefixToken(baseUrl, model, options),
+  ])
+  if (prefixToken === null)
+    throw new ConfigurationError(
+      `cannot tell the prefix token of ${model} at ${baseUrl}: its /tokenize adds no BOS; set prefix_token_id (BOS, else EOS) for rolling perplexity`,
+    )
+  return { contextLength, prefixToken }
 }

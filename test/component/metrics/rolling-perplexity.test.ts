@@ -1,8 +1,12 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
+import { ConfigurationError } from '../../../src/errors.js'
 import { providerSchema } from '../../../src/eval/config-schema.js'
 import {
   probeContextLength,
   probePrefixToken,
+  resolveRollingSetup,
 } from '../../../src/metrics/lm-eval/context-length.js'
 import { corpusPerplexity } from '../../../src/metrics/lm-eval/perplexity.js'
 import { rollingLoglikelihood } from '../../../src/metrics/lm-eval/rolling-loglikelihood.js'
@@ -95,5 +99,56 @@ describe('rolling loglikelihood against the simulator', () => {
     ).rejects.toBeInstanceOf(ProviderError)
     const fits = await rollingLoglikelihood(small, doc(8), { prefixToken: 7, maxLength: 32 })
     expect(fits.windows).toBeGreaterThan(1)
+  })
+})
+
+describe('probing a server for rolling perplexity', () => {
+  let fake: Server | undefined
+  afterEach(async () => {
+    await new Promise<void>((resolve) => (fake ? fake.close(() => resolve()) : resolve()))
+    fake = undefined
+  })
+
+  /** A llama.cpp-style server: no max_model_len on /v1/models, n_ctx on /props, BOS from /tokenize. */
+  async function llamaCppLike(bos: number[]): Promise<{ url: string; seen: unknown[] }> {
+    const seen: unknown[] = []
+    fake = createServer((req, res) => {
+      let body = ''
+      req.on('data', (c: Buffer) => (body += c.toString()))
+      req.on('end', () => {
+        res.setHeader('content-type', 'application/json')
+        if (req.url === '/v1/models') return res.end(JSON.stringify({ data: [{ id: 'm' }] }))
+        if (req.url === '/props')
+          return res.end(JSON.stringify({ default_generation_settings: { n_ctx: 4096 } }))
+        if (req.url === '/tokenize' && req.method === 'POST') {
+          seen.push(JSON.parse(body))
+          return res.end(JSON.stringify({ tokens: bos }))
+        }
+        res.statusCode = 404
+        res.end('{}')
+      })
+    })
+    await new Promise<void>((resolve) => fake!.listen(0, '127.0.0.1', resolve))
+    return { url: `http://127.0.0.1:${(fake.address() as AddressInfo).port}/v1`, seen }
+  }
+
+  it('reads n_ctx from /props and BOS from /tokenize with special tokens on', async () => {
+    const { url, seen } = await llamaCppLike([1])
+    expect(await resolveRollingSetup(url, 'm', {})).toEqual({ contextLength: 4096, prefixToken: 1 })
+    expect(seen[0]).toMatchObject({ content: '', add_special: true, add_special_tokens: true })
+    expect(await resolveRollingSetup(url, 'm', { contextLength: 512, prefixTokenId: 2 })).toEqual({
+      contextLength: 512,
+      prefixToken: 2,
+    })
+  })
+
+  it('asks for prefix_token_id when the tokenizer adds no BOS', async () => {
+    const { url } = await llamaCppLike([])
+    await expect(resolveRollingSetup(url, 'm', {})).rejects.toThrow(ConfigurationError)
+    await expect(resolveRollingSetup(url, 'm', {})).rejects.toThrow(/prefix_token_id/)
+    expect(await resolveRollingSetup(url, 'm', { prefixTokenId: 0 })).toEqual({
+      contextLength: 4096,
+      prefixToken: 0,
+    })
   })
 })
