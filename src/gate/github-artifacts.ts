@@ -7,7 +7,8 @@ import type { MergeBaseArtifacts } from './merge-base.js'
 
 /**
  * The merge-base baseline over the GitHub adapters: the PR's base branch from `pulls.get`, the merge
- * base from `compare`, the artifact from the newest successful run of that commit on that branch.
+ * base from `compare`, the artifact from the newest successful run of that commit on that branch
+ * that the repository itself started (never a pull request's run, never a fork's).
  * Files are written only under `dir` (the adapter already refuses absolute and `..` entries).
  */
 export function githubMergeBaseArtifacts(client: GitHubClient): MergeBaseArtifacts {
@@ -24,7 +25,7 @@ export function githubMergeBaseArtifacts(client: GitHubClient): MergeBaseArtifac
       const found = await fetchRunArtifact(
         client,
         { owner: pr.owner, repo: pr.repo },
-        { headSha: sha, branch, name },
+        { headSha: sha, branch, name, trusted: true },
       )
       if (!found) return null
       const root = path.resolve(dir)

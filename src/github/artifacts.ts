@@ -36,7 +36,18 @@ type Client = Pick<GitHubClient, 'rest'>
 export async function findSuccessfulRun(
   client: Client,
   repo: RepoRef,
-  query: { headSha: string; branch?: string; workflow?: string | number; event?: string },
+  query: {
+    headSha: string
+    branch?: string
+    workflow?: string | number
+    event?: string
+    /**
+     * Only runs the repository itself started: no `pull_request`/`pull_request_target` run and no run
+     * whose head is in another repository. A fork's PR branch may carry the base branch's name and a
+     * commit of it, and its run evaluates the PR's merge commit, not that commit.
+     */
+    trusted?: boolean
+  },
 ): Promise<WorkflowRunInfo | undefined> {
   const filters = {
     ...repo,
@@ -56,8 +67,15 @@ export async function findSuccessfulRun(
   } catch (error) {
     throw githubFailure(`listing workflow runs of ${query.headSha.slice(0, 12)}`, error)
   }
+  const fullName = `${repo.owner}/${repo.repo}`.toLowerCase()
   const run = runs
     .filter((r) => r.head_sha === query.headSha && r.conclusion === 'success')
+    .filter(
+      (r) =>
+        !query.trusted ||
+        (!r.event.startsWith('pull_request') &&
+          (r.head_repository?.full_name ?? fullName).toLowerCase() === fullName),
+    )
     .sort((a, b) => b.created_at.localeCompare(a.created_at))[0]
   if (!run) return undefined
   return {
@@ -171,6 +189,7 @@ export async function fetchRunArtifact(
     workflow?: string | number
     name: string
     limits?: UnzipLimits
+    trusted?: boolean
   },
 ): Promise<
   { run: WorkflowRunInfo; artifact: ArtifactInfo; files: Map<string, Uint8Array> } | undefined

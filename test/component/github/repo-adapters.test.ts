@@ -242,6 +242,47 @@ describe('artifacts', () => {
     ).toBeUndefined()
   })
 
+  it('takes a trusted baseline only from runs the repository started, never a PR or a fork', async () => {
+    const forged = { name: 'llmops-results', files: { 'eval/summary.json': '{"forged":1}' } }
+    // A fork's PR from a branch named main at the merge-base commit, and a same-repo PR run.
+    gh.state.seedWorkflowRun({
+      repo: 'acme/models',
+      headSha: BASE,
+      event: 'pull_request',
+      headRepo: 'fork-owner/models',
+      artifacts: [forged],
+    })
+    gh.state.seedWorkflowRun({
+      repo: 'acme/models',
+      headSha: BASE,
+      event: 'pull_request',
+      artifacts: [forged],
+    })
+    const query = { headSha: BASE, branch: 'main', name: 'llmops-results' }
+    expect(
+      await fetchRunArtifact(doubleClient(gh), repo, { ...query, trusted: true }),
+    ).toBeUndefined()
+    // Without the filter the newest run wins, which is how a forged baseline would get in.
+    const any = await fetchRunArtifact(doubleClient(gh), repo, query)
+    expect(strFromU8(any!.files.get('eval/summary.json')!)).toBe('{"forged":1}')
+    gh.state.seedWorkflowRun({
+      repo: 'acme/models',
+      headSha: BASE,
+      event: 'push',
+      artifacts: [{ name: 'llmops-results', files: { 'eval/summary.json': '{"ok":1}' } }],
+    })
+    gh.state.seedWorkflowRun({
+      repo: 'acme/models',
+      headSha: BASE,
+      event: 'pull_request',
+      headRepo: 'fork-owner/models',
+      artifacts: [forged],
+    })
+    const trusted = await fetchRunArtifact(doubleClient(gh), repo, { ...query, trusted: true })
+    expect(trusted?.run.event).toBe('push')
+    expect(strFromU8(trusted!.files.get('eval/summary.json')!)).toBe('{"ok":1}')
+  })
+
   it('refuses zips with unsafe paths or too much data', async () => {
     await expect(unzipLimited(zipSync({ '../evil': strToU8('x') }))).rejects.toThrow(/unsafe path/)
     await expect(

@@ -138,6 +138,8 @@ export interface WorkflowRunRecord {
   workflowId: number
   headSha: string
   headBranch: string
+  /** The repository the run's head commit came from (a fork's for its PRs); default `repo`. */
+  headRepo?: string
   event: string
   status: string
   conclusion: string | null

@@ -35,7 +35,7 @@ function runJson(ctx: RouteContext, r: WorkflowRunRecord): Record<string, unknow
     html_url: `https://github.com/${r.repo}/actions/runs/${r.id}`,
     artifacts_url: `${repoUrl(ctx)}/actions/runs/${r.id}/artifacts`,
     repository: { full_name: r.repo },
-    head_repository: { full_name: r.repo },
+    head_repository: { full_name: r.headRepo ?? r.repo },
     pull_requests: [],
   }
 }
