@@ -20,13 +20,14 @@
  *   python3 -m venv .venv-vllm && .venv-vllm/bin/pip install --no-deps vllm==0.33.0 \
  *     && .venv-vllm/bin/pip install aiohttp regex tqdm numpy
  */
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { parseEndpoint } from '../src/bench/probe.js'
+import { gridProfile, startSimChild } from './lib/sim-child.js'
 import { runBenchmark } from '../src/bench/run.js'
 import { memoryLogger } from '../src/core/logger.js'
 import { percentile } from '../src/stats/percentile.js'
@@ -137,42 +138,6 @@ async def main():
 asyncio.run(main())
 `
 
-async function startSimChild(): Promise<{ url: string; stop: () => void }> {
-  const profile = {
-    models: {
-      m: {
-        default_reply: 'x',
-        timing: {
-          ttft_ms: ttft,
-          itl_ms: itl,
-          aligned: true,
-          embed_send_time: true,
-          role_chunk: true,
-          role_chunk_ms: 0,
-        },
-      },
-    },
-  }
-  const code = `import { startSimServer } from './src/sim/server.ts'; const s = await startSimServer({ profile: ${JSON.stringify(profile)} }); console.log(s.url)`
-  const nodeArgs = ['--import', 'tsx', '--input-type=module', '-e', code]
-  // --pin: the simulator gets the last core to itself and the clients the others, as when the
-  // server runs on its own machine (both clients get the same treatment).
-  const last = os.availableParallelism() - 1
-  const [exe, args] = values.pin
-    ? ['taskset', ['-c', String(last), process.execPath, ...nodeArgs]]
-    : [process.execPath, nodeArgs]
-  if (values.pin) spawnSync('taskset', ['-a', '-p', '-c', `0-${Math.max(0, last - 1)}`, String(process.pid)])
-  const child = spawn(exe, args, {
-    cwd: process.cwd(),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => resolve(d.toString().trim()))
-    child.on('exit', (c) => reject(new Error(`simulator exited ${c}`)))
-  })
-  return { url, stop: () => child.kill('SIGTERM') }
-}
-
 function pythonFor(): { exe: string; mode: 'vllm' | 'reference'; why: string } {
   const candidates = [values.python, '.venv-vllm/bin/python', '.venv/bin/python', 'python3'].filter(
     (p): p is string => !!p && (p === 'python3' || existsSync(p)),
@@ -206,7 +171,7 @@ async function main() {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'latency-accuracy-'))
   const pyFile = path.join(dir, 'client.py')
   await writeFile(pyFile, PY)
-  const sim = await startSimChild()
+  const sim = await startSimChild(gridProfile(ttft, itl), { pin: values.pin })
   console.log(
     `simulator: ${sim.url}; TTFT ${ttft} ms, one token per ${itl} ms step to every stream, ${tokens} tokens per request, role-only first chunk`,
   )

@@ -130,9 +130,9 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
     kind: 'chat' | 'completion',
     req: IncomingMessage,
     res: ServerResponse,
+    arrival: bigint,
   ) => {
     const request = parseGenerationRequest(kind, await readJson(req))
-    const arrival = process.hrtime.bigint()
     const model = modelProfile(profile, request.model)
     if (!model) throw new BadRequest(`The model \`${request.model}\` does not exist.`, 404, 'model')
     const n = seq++
@@ -227,7 +227,8 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
     sendJson(res, 200, { prompt: decode(tokens as number[]) })
   }
 
-  const route = async (req: IncomingMessage, res: ServerResponse) => {
+  // `arrival` is when the request reached the server (its 'request' event), before the body is read.
+  const route = async (req: IncomingMessage, res: ServerResponse, arrival: bigint) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/'
     const key = `${req.method ?? 'GET'} ${path}`
     stats.byPath[key] = (stats.byPath[key] ?? 0) + 1
@@ -261,9 +262,9 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
             })),
         })
       case 'POST /v1/chat/completions':
-        return generate('chat', req, res)
+        return generate('chat', req, res, arrival)
       case 'POST /v1/completions':
-        return generate('completion', req, res)
+        return generate('completion', req, res, arrival)
       case 'POST /tokenize':
         return tokenize(req, res)
       case 'POST /detokenize':
@@ -288,7 +289,7 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
     stats.requests += 1
     stats.inFlight += 1
     stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight)
-    route(req, res)
+    route(req, res, process.hrtime.bigint())
       .catch((error: unknown) => {
         if (res.headersSent) return void res.destroy()
         if (error instanceof BadRequest)
