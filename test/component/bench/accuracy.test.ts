@@ -83,11 +83,13 @@ describe('timing accuracy against injected truth', () => {
       // A run the client judged valid must be accurate at p99; when the machine starves the client
       // the run must say so instead (event-loop delay, pauses, utilization). A single outlier can come
       // from the simulator's own thread being descheduled between its send stamp and the write.
-      if (run.validity.verdict === 'valid') {
+      // A run of a few requests is degraded for its sample size alone; its timings must still hold.
+      const timingReasons = run.validity.reasons.filter((r) => !/successful requests/.test(r))
+      if (timingReasons.length === 0) {
         expect(at(ttftErrors, 0.99)).toBeLessThan(BOUND_MS)
         expect(at(tpotErrors, 0.99)).toBeLessThan(BOUND_MS / 7)
       } else {
-        expect(run.validity.reasons.join(' ')).toMatch(/event-loop delay|event-loop paused|busy/)
+        expect(timingReasons.join(' ')).toMatch(/event-loop delay|event-loop paused|busy/)
       }
       expect(run.summary.tokens_per_chunk).toBe(2)
       expect(run.summary.output_tokens.mean).toBe(8)
