@@ -4,6 +4,7 @@ import type { CaseInput, Metric, MetricValue } from '../metrics/types.js'
 import { ProviderError } from '../providers/provider-error.js'
 import type { ModelClient, ServerInfo } from '../providers/types.js'
 import type { PlanItem } from './plan.js'
+import { UNRESOLVED_SCORING, type PerplexityScoring } from './tasks/perplexity-scoring.js'
 import { runGenerateTask } from './tasks/generate-task.js'
 import { promptLogprobsUnsupported, runMultipleChoiceTask } from './tasks/multiple-choice-task.js'
 import { runPerplexityTask } from './tasks/perplexity-task.js'
@@ -16,6 +17,8 @@ export interface CaseContext {
   info: ServerInfo
   judge?: ModelClient | undefined
   metrics: readonly Metric[]
+  /** How this provider's perplexity cases are scored (resolved once per provider). */
+  perplexity?: PerplexityScoring | undefined
   signal: AbortSignal
 }
 
@@ -46,7 +49,13 @@ async function runTask(item: PlanItem, ctx: CaseContext): Promise<TaskOutcome> {
     case 'perplexity':
       if (ctx.info.promptLogprobs === false)
         throw promptLogprobsUnsupported(item.provider, ctx.info)
-      return runPerplexityTask(suite, item.case, ctx.client, options)
+      return runPerplexityTask(
+        suite,
+        item.case,
+        ctx.client,
+        ctx.perplexity ?? UNRESOLVED_SCORING,
+        options,
+      )
     default:
       return runGenerateTask(suite, item.case, ctx.client, options)
   }
@@ -121,6 +130,7 @@ export async function runCase(item: PlanItem, ctx: CaseContext): Promise<CaseRes
         cached: outcome.cached,
         ...(outcome.samples ? { samples: outcome.samples } : {}),
         ...(outcome.loglikelihoods ? { loglikelihoods: outcome.loglikelihoods } : {}),
+        ...(outcome.method ? { method: outcome.method } : {}),
       },
     }
   } catch (error) {

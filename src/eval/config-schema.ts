@@ -14,6 +14,20 @@ export const providerSchema = z.strictObject({
   timeout_ms: positiveInt.default(120_000),
   max_retries: z.int().min(0).max(20).default(4),
   concurrency: positiveInt.max(1024).default(8),
+  context_length: z
+    .int()
+    .min(3)
+    .optional()
+    .describe(
+      "The server's context length in tokens (perplexity suites cap max_length at it); probed from vLLM /v1/models or llama.cpp /props when absent.",
+    ),
+  prefix_token_id: z
+    .int()
+    .min(0)
+    .optional()
+    .describe(
+      "Context token of a document's first rolling window (lm-eval prefix_token_id: BOS, else EOS); probed from /tokenize when absent.",
+    ),
 })
 export type ProviderConfig = z.infer<typeof providerSchema>
 
@@ -87,5 +101,12 @@ export const suiteSchema = z.strictObject({
     .string()
     .optional()
     .describe('multiple_choice: text between few-shot examples (default "\\n\\n").'),
+  max_length: z
+    .int()
+    .min(3)
+    .optional()
+    .describe(
+      "perplexity: lm-eval max_length of a rolling window's request in tokens (default 2048), capped at the provider's context length.",
+    ),
 })
 export type SuiteConfig = z.infer<typeof suiteSchema>

@@ -27,7 +27,13 @@ import { latestRows, readResults, ResultsWriter, rowKey } from './results-file.j
 import { runPlan } from './runner.js'
 import { expandSafety } from './safety-seam.js'
 import { loadSuite } from './suite-cases.js'
-import { buildSummary } from './summary.js'
+import { buildSummary, perplexityMethodWarnings } from './summary.js'
+import {
+  describeScoring,
+  METHOD_DEPENDENT_METRICS,
+  perplexityDefinition,
+  resolvePerplexityScorings,
+} from './tasks/perplexity-scoring.js'
 
 /** Options of one `llmops eval` run. */
 export interface EvalRunOptions {
@@ -199,12 +205,36 @@ export async function runEval(options: EvalRunOptions): Promise<EvalRunResult> {
           )
         }
       }
+      const perplexity = await resolvePerplexityScorings(
+        todo,
+        config.providers,
+        servers,
+        options.env,
+        options.signal,
+      )
+      for (const [name, scoring] of perplexity) {
+        const line = describeScoring(name, scoring)
+        options.logger[line.level](line.message)
+      }
+      for (const suite of suiteConfigs) {
+        if (suite.task !== 'perplexity') continue
+        const used = new Set(
+          todo.filter((i) => i.suite.config.name === suite.name).map((i) => i.provider),
+        )
+        const definition = perplexityDefinition(
+          suite,
+          new Map([...perplexity].filter(([p]) => used.has(p))),
+        )
+        if (definition === undefined) continue
+        for (const m of METHOD_DEPENDENT_METRICS) definitions[`${suite.name}/${m}`] = definition
+      }
       const progress = new Progress(todo.length, (line) => options.logger.info(line))
       const outcome = await runPlan(todo, {
         clients,
         servers,
         metrics,
         judges,
+        perplexity,
         workers: (p) => {
           const c = config.providers[p]?.concurrency ?? 8
           return c + Math.max(2, Math.ceil(c / 4))
@@ -275,6 +305,8 @@ export async function runEval(options: EvalRunOptions): Promise<EvalRunResult> {
   })
   const summary = buildSummary(all, { provenance, planned: plan.length, wallMs, corpus })
   if (options.shard) summary.shard = `${options.shard.index}/${options.shard.count}`
+  for (const warning of perplexityMethodWarnings(summary.suites))
+    options.logger.warn(`eval: ${warning}`)
   const clientStats = Object.fromEntries([...clients].map(([n, c]) => [n, c.stats?.()]))
   summary.clients = clientStats
   await writeJsonAtomic(path.join(outDir, SUMMARY_FILE), summary)

@@ -5,6 +5,7 @@ import type { ProviderError } from '../providers/provider-error.js'
 import type { ModelClient, ServerInfo } from '../providers/types.js'
 import { runCase } from './case-runner.js'
 import type { PlanItem } from './plan.js'
+import type { PerplexityScoring } from './tasks/perplexity-scoring.js'
 
 /** Everything the runner needs, built by the command (or a test) at the edge. */
 export interface RunnerDeps {
@@ -14,6 +15,8 @@ export interface RunnerDeps {
   metrics: ReadonlyMap<string, readonly Metric[]>
   /** The judge client per suite name (only suites with model metrics). */
   judges: ReadonlyMap<string, ModelClient>
+  /** How each provider's perplexity cases are scored (absent: the single-request fallback). */
+  perplexity?: ReadonlyMap<string, PerplexityScoring>
   /** Workers per provider; default: the client's concurrency limit plus a small queue so it never idles. */
   workers: (provider: string) => number
   /** Called with each finished row, in finishing order (the results writer); must not block. */
@@ -71,6 +74,7 @@ export async function runPlan(plan: readonly PlanItem[], deps: RunnerDeps): Prom
         info,
         judge: deps.judges.get(item.suite.config.name),
         metrics: deps.metrics.get(item.suite.config.name) ?? [],
+        perplexity: deps.perplexity?.get(provider),
         signal,
       })
       if ('fatal' in result) {

@@ -56,6 +56,44 @@ export function perplexityCorpus(rows: readonly ResultRow[]): Record<string, num
   }
 }
 
+/**
+ * How a group's perplexity rows were scored (their `method`: `rolling` windows or the `single`
+ * request fallback), `mixed` when they differ; undefined for groups without perplexity rows.
+ */
+export function perplexityMethod(rows: readonly ResultRow[]): string | undefined {
+  const methods = new Set<string>()
+  for (const r of rows) {
+    const m = (r as { method?: unknown }).method
+    if (!r.error && typeof m === 'string') methods.add(m)
+  }
+  if (methods.size === 0) return undefined
+  return methods.size === 1 ? [...methods][0] : 'mixed'
+}
+
+/**
+ * Warnings about perplexity numbers scored by different methods: within one provider (`mixed`,
+ * e.g. a resumed run against another server) or between the providers of a suite (e.g. baseline
+ * and candidate), whose loglikelihoods are then not comparable.
+ */
+export function perplexityMethodWarnings(suites: Summary['suites']): string[] {
+  const warnings: string[] = []
+  for (const [suite, { providers }] of Object.entries(suites)) {
+    const methods = Object.entries(providers)
+      .map(([p, g]) => [p, g.perplexity_method] as const)
+      .filter((e): e is readonly [string, string] => typeof e[1] === 'string')
+    for (const [p, m] of methods)
+      if (m === 'mixed')
+        warnings.push(
+          `${suite}: provider ${p} has perplexity cases scored by both rolling windows and the single-request fallback`,
+        )
+    if (new Set(methods.map(([, m]) => m)).size > 1)
+      warnings.push(
+        `${suite}: perplexity scored by different methods across providers (${methods.map(([p, m]) => `${p}: ${m}`).join(', ')}); their loglikelihoods and perplexities are not comparable`,
+      )
+  }
+  return warnings
+}
+
 /** Facts the runner knows that the rows do not carry. */
 export interface SummaryExtras {
   provenance: Provenance
@@ -116,6 +154,8 @@ export function buildSummary(rows: readonly ResultRow[], extras: SummaryExtras):
     }
     const corpus = { ...perplexityCorpus(list), ...extras.corpus?.get(key) }
     if (Object.keys(corpus).length) group.corpus = corpus
+    const method = perplexityMethod(list)
+    if (method) group.perplexity_method = method
     const wall = extras.wallMs?.get(key)
     if (wall !== undefined) group.wall_ms = Math.round(wall)
     suites[suite] ??= { providers: {} }
@@ -124,6 +164,7 @@ export function buildSummary(rows: readonly ResultRow[], extras: SummaryExtras):
     cached += hits
   }
   const planned = extras.planned ?? rows.length
+  const warnings = perplexityMethodWarnings(suites)
   return {
     suites,
     totals: {
@@ -134,6 +175,7 @@ export function buildSummary(rows: readonly ResultRow[], extras: SummaryExtras):
       planned,
       not_run: Math.max(0, planned - rows.length),
     },
+    ...(warnings.length ? { warnings } : {}),
     provenance: extras.provenance,
   }
 }

@@ -14,6 +14,8 @@ export interface TaskOutcome {
   samples?: string[]
   /** Loglikelihood tasks: the loglikelihood of each choice (or document), in order, for audits. */
   loglikelihoods?: number[]
+  /** Perplexity: how the document was scored (rolling windows, or the single-request fallback). */
+  method?: 'rolling' | 'single'
   latency_ms: number
   usage: Usage
   cached: boolean

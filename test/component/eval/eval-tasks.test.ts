@@ -41,7 +41,8 @@ describe('llmops eval tasks and judges', () => {
   it('scores perplexity suites from echoed logprobs, with corpus word and byte perplexity', async () => {
     sim = await startSimServer({ profile: { models: { m: {} } } })
     const dir = await writeConfig({
-      providers: { candidate: { base_url: sim.url, model: 'm' } },
+      // The simulator's tokenizer adds no BOS: rolling windows need the prefix token from config.
+      providers: { candidate: { base_url: sim.url, model: 'm', prefix_token_id: 0 } },
       suites: [
         {
           name: 'ppl',

@@ -38,7 +38,7 @@ describe('parseConfig on invalid configs', () => {
     ],
     [
       '03-unknown-provider-key.yml',
-      "03-unknown-provider-key.yml:6:5: providers.candidate.concurency: unknown key. Did you mean 'concurrency'? Allowed: base_url, model, api_key_env, headers, timeout_ms, max_retries, concurrency",
+      "03-unknown-provider-key.yml:6:5: providers.candidate.concurency: unknown key. Did you mean 'concurrency'? Allowed: base_url, model, api_key_env, headers, timeout_ms, max_retries, concurrency, context_length, prefix_token_id",
     ],
     ['04-wrong-version.yml', '04-wrong-version.yml:1:10: version: must be 1, got number 2'],
     [
