@@ -166,7 +166,11 @@ describe('compareBench on per-token ITL (whole requests resampled)', () => {
 
   it('reports cluster CIs and the effective sample size of the pooled gaps', () => {
     const b = itlBench(spread(8, 10, 8))
-    const itl = b.runs[0]!.summary.itl_ms as unknown as { n: number; clusters: number; effective_n: number }
+    const itl = b.runs[0]!.summary.itl_ms as unknown as {
+      n: number
+      clusters: number
+      effective_n: number
+    }
     expect(itl.n).toBe(480)
     expect(itl.clusters).toBe(8)
     // 480 gaps from 8 requests whose levels differ are worth about 8 independent values.
