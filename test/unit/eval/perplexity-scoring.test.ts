@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import type { Provenance } from '../../../src/contracts/provenance.js'
+import { findIncomparable } from '../../../src/gate/comparability.js'
 import type { ResultRow } from '../../../src/contracts/results.js'
 import { providerSchema, suiteSchema } from '../../../src/eval/config-schema.js'
 import { perplexityMethod, perplexityMethodWarnings } from '../../../src/eval/summary.js'
@@ -48,6 +50,20 @@ describe('perplexity scoring method', () => {
       ),
     ).toBe('mixed: a=single, z=rolling:2048')
     expect(perplexityDefinition(suite(), new Map())).toBeUndefined()
+  })
+
+  it('makes the gate refuse to compare runs whose perplexity methods differ', () => {
+    const prov = (definition: string) =>
+      ({
+        dataset_hashes: {},
+        metric_definitions: { 'ppl/loglikelihood': definition },
+      }) as unknown as Provenance
+    const single = perplexityDefinition(suite(), new Map([['c', { method: 'single', reason: '' }]]))
+    const windows = perplexityDefinition(suite(), new Map([['c', rolling]]))
+    expect(findIncomparable(prov(single!), prov(windows!)).metrics.get('ppl/loglikelihood')).toBe(
+      'metric definition differs (baseline single, candidate rolling:2048)',
+    )
+    expect(findIncomparable(prov(windows!), prov(windows!)).metrics.size).toBe(0)
   })
 
   it("labels a group's method from its scored rows, 'mixed' when they differ", () => {
