@@ -152,7 +152,7 @@ export function loadKubeconfig(files: string, contextName?: string): KubeConnect
     const who = `${where}: user '${userEntry.name}'`
     if (user.exec !== undefined || user['auth-provider'] !== undefined)
       throw new ConfigurationError(
-        `${who} authenticates with an ${user.exec !== undefined ? 'exec plugin' : 'auth-provider'}, which is not supported: it would run a program. Write a kubeconfig with a token (e.g. from \`kubectl create token\` or your cloud's OIDC login step) or a client certificate.`,
+        `${who} authenticates with ${user.exec !== undefined ? 'an exec plugin, which is not supported: it would run a program' : 'an auth-provider, which is not supported (client-go removed them in 1.26)'}. Write a kubeconfig with a token (e.g. from \`kubectl create token\` or your cloud's OIDC login step) or a client certificate.`,
       )
     if (user.username !== undefined)
       throw new ConfigurationError(

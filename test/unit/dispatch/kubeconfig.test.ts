@@ -114,7 +114,7 @@ users: [{ name: u, user: { token: from-b } }]
     [
       'an auth-provider',
       `users: [{ name: u, user: { auth-provider: { name: gcp } } }]`,
-      /authenticates with an auth-provider, which is not supported/,
+      /authenticates with an auth-provider, which is not supported \(client-go removed them in 1\.26\)\. Write a kubeconfig with a token/,
     ],
     [
       'basic auth',
