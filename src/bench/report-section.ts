@@ -37,8 +37,9 @@ interface ServerView {
 }
 
 /**
- * One line per run whose server exported latency histograms: the server's own TTFT and ITL means
- * beside ours (the gap is network, HTTP and detokenisation, never negative).
+ * One line per run whose server exported latency histograms: the server's own TTFT mean beside ours
+ * (the gap is network, HTTP and detokenisation, never negative), and its inter-token latency, which
+ * servers observe once per output step of a request, beside our gap between chunks (ICL).
  */
 export function serverCrossCheck(bench: Bench, side = ''): string[] {
   return bench.runs.flatMap((run) => {
@@ -49,7 +50,7 @@ export function serverCrossCheck(bench: Bench, side = ''): string[] {
     const gap =
       clientTtft !== null && serverTtft !== null ? ` (+${fmt(clientTtft - serverTtft, 2)})` : ''
     return [
-      `- ${side ? `${side} ` : ''}${escapeInline(`${run.scenario} ${run.load}`, 60)}, server's own ${escapeInline(server.source, 20)} /metrics: TTFT mean ${fmt(serverTtft, 2)} ms vs ours ${fmt(clientTtft, 2)} ms${gap}; ITL mean ${fmt(server.itl_ms?.mean, 2)} ms vs ours ${fmt(stat(run, 'itl_ms', 'mean'), 2)} ms; ${server.requests} requests finished on the server.`,
+      `- ${side ? `${side} ` : ''}${escapeInline(`${run.scenario} ${run.load}`, 60)}, server's own ${escapeInline(server.source, 20)} /metrics: TTFT mean ${fmt(serverTtft, 2)} ms vs ours ${fmt(clientTtft, 2)} ms${gap}; gap between token writes mean ${fmt(server.itl_ms?.mean, 2)} ms vs ours (ICL) ${fmt(stat(run, 'icl_ms', 'mean'), 2)} ms; ${server.requests} requests finished on the server.`,
     ]
   })
 }
