@@ -1,4 +1,5 @@
 import { request } from 'undici'
+import { identifyServer } from '../providers/server-probe.js'
 import type { ServerTokenizer } from './prompts.js'
 import { measureRequest } from './request-metrics.js'
 import { nowMs } from './timeline.js'
@@ -101,7 +102,7 @@ async function getJson(
 }
 
 /**
- * Probes the server once: its identity (/version), whether streams carry usage (final and continuous),
+ * Probes the server once: its identity (the same native endpoints as the eval client), whether streams carry usage (final and continuous),
  * whether `ignore_eos`/`min_tokens` give a fixed output length, and whether /tokenize works.
  * Throws (an infrastructure failure) when the endpoint does not answer at all.
  */
@@ -109,13 +110,12 @@ export async function probeServer(
   endpoint: Endpoint,
   timeoutMs: number,
 ): Promise<{ caps: ServerCapabilities; tokenizer: ServerTokenizer | null }> {
-  const version = (await getJson(`${endpoint.origin}/version`, endpoint.headers, timeoutMs)) as {
-    name?: string
-    version?: string
-  } | null
+  const identity = await identifyServer((p) =>
+    getJson(`${endpoint.origin}${p}`, endpoint.headers, timeoutMs),
+  )
   const caps: ServerCapabilities = {
-    name: version?.name ?? 'unknown',
-    version: version?.version ?? null,
+    name: identity.name,
+    version: identity.version,
     usage: false,
     continuous_usage: false,
     ignore_eos: false,

@@ -16,11 +16,12 @@ function str(v: unknown): string | null {
 /**
  * Identifies the server behind an OpenAI-compatible URL from its native endpoints, each of which only
  * one family serves: SGLang `/get_server_info`, TGI `/info`, Ollama `/api/version`, llama.cpp `/props`,
- * vLLM `/version` (the simulator answers `/version` with its own name).
+ * vLLM `/version` (the simulator answers `/version` with its own name); llama-cpp-python's server has
+ * none of these, but its FastAPI description (`/openapi.json`) names it and carries its version.
  */
 export async function identifyServer(get: ProbeGet): Promise<Pick<ServerInfo, 'name' | 'version'>> {
-  const [sglang, tgi, ollama, llamacpp, version] = await Promise.all(
-    ['/get_server_info', '/info', '/api/version', '/props', '/version'].map((p) =>
+  const [sglang, tgi, ollama, llamacpp, version, openapi] = await Promise.all(
+    ['/get_server_info', '/info', '/api/version', '/props', '/version', '/openapi.json'].map((p) =>
       get(p).catch(() => undefined),
     ),
   )
@@ -40,6 +41,9 @@ export async function identifyServer(get: ProbeGet): Promise<Pick<ServerInfo, 'n
     if (v.name === 'llmops-sim') return { name: 'llmops-sim', version: str(v.version) }
     if ('version' in v) return { name: 'vllm', version: str(v.version) }
   }
+  const info = obj(obj(openapi)?.info)
+  if (info && typeof info.title === 'string' && info.title.includes('llama.cpp Python API'))
+    return { name: 'llama-cpp-python', version: str(info.version) }
   return { name: 'unknown', version: null }
 }
 

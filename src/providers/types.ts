@@ -83,7 +83,15 @@ export interface CompletionResponse {
 
 /** What the server is, as probed once (vLLM /version, TGI /info, Ollama /api/version, llama.cpp /props, SGLang /get_server_info). */
 export interface ServerInfo {
-  name: 'vllm' | 'tgi' | 'sglang' | 'llama.cpp' | 'ollama' | 'llmops-sim' | 'unknown'
+  name:
+    | 'vllm'
+    | 'tgi'
+    | 'sglang'
+    | 'llama.cpp'
+    | 'llama-cpp-python'
+    | 'ollama'
+    | 'llmops-sim'
+    | 'unknown'
   version: string | null
   models: string[]
   /** Whether /v1/completions returns echoed prompt logprobs (needed for loglikelihood tasks). */

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { benchSchema } from '../../../src/contracts/bench.js'
 import { gateSchema } from '../../../src/contracts/gate.js'
 import { resultRowSchema } from '../../../src/contracts/results.js'
+import { summarySchema } from '../../../src/contracts/summary.js'
 import { runBundledCli } from '../../helpers/run-bundle.js'
 import { startInferenceServer, type InferenceServer } from '../harness/index.js'
 
@@ -94,6 +95,13 @@ describe('the PR gate on a real inference server, through dist', () => {
       expect(mcRows).toHaveLength(6)
       for (const r of mcRows) expect([0, 1, true, false]).toContain(r.metrics.acc)
       expect(rows.some((r) => typeof r.metrics['safety/toxicity'] === 'number')).toBe(true)
+      // The server is identified (llama-cpp-python names itself only in its FastAPI description).
+      const summary = summarySchema.parse(
+        JSON.parse(await readFile(path.join(work, side, 'eval', 'summary.json'), 'utf8')),
+      )
+      expect(Object.values(summary.provenance.servers)).toContainEqual(
+        expect.objectContaining({ name: 'llama-cpp-python', version: '0.3.36' }),
+      )
 
       const bench = await runBundledCli(
         ['bench', '--config', 'llmops.yml', '--provider', side, '--out', `${side}/bench`],
@@ -104,6 +112,12 @@ describe('the PR gate on a real inference server, through dist', () => {
         JSON.parse(await readFile(path.join(work, side, 'bench', 'bench.json'), 'utf8')),
       )
       expect(b.requests.filter((r) => r.ok)).toHaveLength(12)
+      expect(b.provenance?.servers.candidate).toEqual({
+        name: 'llama-cpp-python',
+        version: '0.3.36',
+      })
+      // llama.cpp exports no latency histograms: no server cross-check, and the run says so.
+      expect(b.runs[0]?.server_metrics).toBeNull()
       for (const r of b.requests) expect(r.ttft_ms).toBeGreaterThan(0)
     }
     const gate = await runBundledCli(

@@ -34,6 +34,16 @@ describe('identifyServer', () => {
       '0.4.3',
     ],
     [
+      'llama-cpp-python',
+      {
+        '/openapi.json': {
+          openapi: '3.1.0',
+          info: { title: '🦙 llama.cpp Python API', version: '0.3.36' },
+        },
+      },
+      '0.3.36',
+    ],
+    [
       'llmops-sim',
       { '/version': { name: 'llmops-sim', version: '0.1.0', simulator: true } },
       '0.1.0',
