@@ -5,7 +5,7 @@ import { loadConfig, type LoadedConfig } from '../config/load.js'
 import { ConfigurationError, ExitCode, UsageError } from '../errors.js'
 import { deploy, type DeployOutcome, type DeployPorts } from './deploy.js'
 import { evidenceMarkdown, findEvidence } from './deploy-evidence.js'
-import { resolveMlflowTarget } from './mlflow-runs.js'
+import { mlflowAuth, resolveMlflowTarget } from './mlflow-runs.js'
 import { driverFor } from './drivers.js'
 import { followJob } from './job.js'
 import { MlflowClient } from './mlflow.js'
@@ -43,8 +43,7 @@ function ports(
   const mlflowUri =
     (values['mlflow-uri'] as string | undefined) ?? loaded?.config.mlflow?.tracking_uri
   if (mlflowUri) {
-    const token = ctx.env.MLFLOW_TRACKING_TOKEN
-    const client = new MlflowClient(mlflowUri, token ? { token } : {})
+    const client = new MlflowClient(mlflowUri, mlflowAuth(ctx.env))
     result.mlflow = client
     const experiment =
       loaded?.config.mlflow?.experiment ?? ctx.env.MLFLOW_EXPERIMENT_NAME ?? 'llmops'

@@ -17,6 +17,19 @@ export interface MlflowLogTarget {
   trackingUri: string
   experiment: string
   token?: string
+  username?: string
+  password?: string
+}
+
+/** MLflow's own credential variables: a bearer token, or basic-auth user and password. */
+export function mlflowAuth(env: Env): { token?: string; username?: string; password?: string } {
+  if (env.MLFLOW_TRACKING_TOKEN) return { token: env.MLFLOW_TRACKING_TOKEN }
+  if (env.MLFLOW_TRACKING_USERNAME)
+    return {
+      username: env.MLFLOW_TRACKING_USERNAME,
+      password: env.MLFLOW_TRACKING_PASSWORD ?? '',
+    }
+  return {}
 }
 
 /**
@@ -36,11 +49,10 @@ export function resolveMlflowTarget(input: {
     (fromConfig ? input.config?.tracking_uri : undefined) ??
     (input.config?.log_runs === false ? undefined : input.env.MLFLOW_TRACKING_URI)
   if (!uri) return undefined
-  const token = input.env.MLFLOW_TRACKING_TOKEN
   return {
     trackingUri: uri,
     experiment: input.config?.experiment ?? input.env.MLFLOW_EXPERIMENT_NAME ?? 'llmops',
-    ...(token ? { token } : {}),
+    ...mlflowAuth(input.env),
   }
 }
 
@@ -165,8 +177,8 @@ export async function logRun(
   record: RunRecord,
   deps: { env: Env; logger: Logger; client?: MlflowClient; now?: () => number },
 ): Promise<MlflowLogResult> {
-  const client =
-    deps.client ?? new MlflowClient(target.trackingUri, target.token ? { token: target.token } : {})
+  const { trackingUri, experiment: _experiment, ...auth } = target
+  const client = deps.client ?? new MlflowClient(trackingUri, auth)
   const now = deps.now ?? Date.now
   const result: MlflowLogResult = { status: 'failed' }
   const identity = identityHash(record.kind, record.identity)

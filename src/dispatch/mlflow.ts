@@ -92,19 +92,47 @@ export class MlflowClient {
   private readonly base: string
   private readonly service: string
 
+  /**
+   * `token` is sent as a bearer token; `username`/`password` (or credentials written into the URI)
+   * as HTTP basic auth, which is what `MLFLOW_TRACKING_USERNAME`/`_PASSWORD` mean to MLflow. The
+   * credentials never appear in messages or in the run and model URLs.
+   */
   constructor(
     trackingUri: string,
-    options: { http?: JsonHttp; token?: string; clock?: Clock } = {},
+    options: {
+      http?: JsonHttp
+      token?: string
+      username?: string
+      password?: string
+      clock?: Clock
+    } = {},
     private readonly clock: Clock = options.clock ?? systemClock,
   ) {
-    this.base = trackingUri.replace(/\/+$/, '')
+    let username = options.username
+    let password = options.password
+    let base = trackingUri
+    try {
+      const url = new URL(trackingUri)
+      if (url.username || url.password) {
+        username ??= decodeURIComponent(url.username)
+        password ??= decodeURIComponent(url.password)
+        url.username = ''
+        url.password = ''
+        base = url.toString()
+      }
+    } catch {
+      // Not a URL: requests will fail and say so with the URI as given.
+    }
+    this.base = base.replace(/\/+$/, '')
     this.service = `MLflow at ${this.base}`
+    const authorization = options.token
+      ? `Bearer ${options.token}`
+      : username !== undefined
+        ? `Basic ${Buffer.from(`${username}:${password ?? ''}`).toString('base64')}`
+        : undefined
     this.http =
       options.http ??
-      jsonHttp({
-        service: this.service,
-        ...(options.token ? { headers: { authorization: `Bearer ${options.token}` } } : {}),
-      })
+      jsonHttp({ service: this.service, ...(authorization ? { headers: { authorization } } : {}) })
   }
 
   private async call<T>(

@@ -34,7 +34,7 @@ export interface FakeMlflow {
   runs: Map<string, FakeRun>
   versions: FakeVersion[]
   aliases: Map<string, string>
-  requests: { method: string; path: string }[]
+  requests: { method: string; path: string; authorization?: string }[]
   /** Artifact root of new runs; `mlflow-artifacts:` (the proxy) unless a test sets e.g. `s3://b`. */
   artifactRoot: string
   /** The next `times` requests to `path` (e.g. `runs/log-batch`) answer with this status and body. */
@@ -74,7 +74,7 @@ export async function startFakeMlflow(): Promise<FakeMlflow> {
     runs: new Map<string, FakeRun>(),
     versions: [] as FakeVersion[],
     aliases: new Map<string, string>(),
-    requests: [] as { method: string; path: string }[],
+    requests: [] as { method: string; path: string; authorization?: string }[],
   }
   const server = createServer((req, res) => {
     void (async () => {
@@ -82,7 +82,11 @@ export async function startFakeMlflow(): Promise<FakeMlflow> {
       const text = await read(req)
       const artifact = /^\/api\/2\.0\/mlflow-artifacts\/artifacts\/(.+)$/.exec(url.pathname)
       const p = artifact ? 'artifacts' : url.pathname.replace('/api/2.0/mlflow/', '')
-      fake.requests.push({ method: req.method ?? '', path: p })
+      fake.requests.push({
+        method: req.method ?? '',
+        path: p,
+        ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+      })
       const fault = faults.get(p)
       if (fault && fault.times > 0) {
         fault.times--

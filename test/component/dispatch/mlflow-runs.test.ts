@@ -214,6 +214,23 @@ describe('eval and benchmark runs logged to MLflow (fake server with fault injec
     expect(mlflow.requests.some((r) => r.path === 'artifacts')).toBe(false)
   })
 
+  it('sends MLflow credentials as MLflow does and never shows them', async () => {
+    const withUser = mlflow.url.replace('http://', 'http://ci-bot:s3cret@')
+    await writeLlmopsYml(['mlflow:', `  tracking_uri: "${withUser}"`])
+    const basic = await evalRun([])
+    expect(mlflow.requests.every((r) => r.authorization === `Basic ${btoa('ci-bot:s3cret')}`)).toBe(
+      true,
+    )
+    expect(JSON.stringify(basic.result)).not.toContain('s3cret')
+    expect(basic.result.outputs?.['mlflow-run-url']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#\//)
+    const n = mlflow.requests.length
+    await writeLlmopsYml(['mlflow:', `  tracking_uri: "${mlflow.url}"`])
+    await evalRun([], { MLFLOW_TRACKING_TOKEN: 'tok-1' })
+    expect(mlflow.requests.slice(n).every((r) => r.authorization === 'Bearer tok-1')).toBe(true)
+    await evalRun([], { MLFLOW_TRACKING_USERNAME: 'u', MLFLOW_TRACKING_PASSWORD: 'p' })
+    expect(mlflow.requests.at(-1)?.authorization).toBe(`Basic ${btoa('u:p')}`)
+  })
+
   it('an unreachable MLflow is a warning and a recorded failure, never a failed eval', async () => {
     await writeLlmopsYml(['mlflow:', '  tracking_uri: "http://127.0.0.1:9"'])
     const { result, logger } = await evalRun([])
