@@ -275,7 +275,12 @@ async function finish(
   outDir: string,
   kind: string,
 ): Promise<MlflowHookResult> {
-  const result = await logRun(target, record, { env: ctx.env, logger: ctx.logger })
+  let result: MlflowLogResult
+  if (ctx.signal.aborted) {
+    // A cancelled step has seconds before it is killed: say so rather than start a record.
+    result = { status: 'failed', error: `the ${kind} was cancelled before its run was logged` }
+    ctx.logger.warn(`MLflow: not logged: ${result.error}`)
+  } else result = await logRun(target, record, { env: ctx.env, logger: ctx.logger })
   try {
     await writeMlflowRecord(outDir, result)
   } catch (error) {

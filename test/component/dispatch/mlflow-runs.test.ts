@@ -27,7 +27,7 @@ const githubEnv = {
   LLMOPS_PR: '42',
 }
 
-function context(argv: string[], env: Record<string, string> = {}) {
+function context(argv: string[], env: Record<string, string> = {}, signal?: AbortSignal) {
   const logger = memoryLogger()
   const ctx: CommandContext = {
     argv,
@@ -35,13 +35,13 @@ function context(argv: string[], env: Record<string, string> = {}) {
     cwd: dir,
     stdout: new PassThrough(),
     logger,
-    signal: new AbortController().signal,
+    signal: signal ?? new AbortController().signal,
     inAction: false,
   }
   return { ctx, logger }
 }
 
-async function evalRun(args: string[], env: Record<string, string> = {}) {
+async function evalRun(args: string[], env: Record<string, string> = {}, signal?: AbortSignal) {
   const out = await mkdtemp(path.join(os.tmpdir(), 'llmops-mlflow-eval-'))
   const { ctx, logger } = context(
     [
@@ -54,6 +54,7 @@ async function evalRun(args: string[], env: Record<string, string> = {}) {
       ...args,
     ],
     env,
+    signal,
   )
   const result: CommandResult = await runEvalCommand(ctx)
   return { result, logger, out }
@@ -229,6 +230,17 @@ describe('eval and benchmark runs logged to MLflow (fake server with fault injec
     expect(mlflow.requests.slice(n).every((r) => r.authorization === 'Bearer tok-1')).toBe(true)
     await evalRun([], { MLFLOW_TRACKING_USERNAME: 'u', MLFLOW_TRACKING_PASSWORD: 'p' })
     expect(mlflow.requests.at(-1)?.authorization).toBe(`Basic ${btoa('u:p')}`)
+  })
+
+  it('a cancelled eval starts no MLflow record and says so', async () => {
+    const abort = new AbortController()
+    abort.abort()
+    const { result, logger } = await evalRun([], {}, abort.signal)
+    expect(mlflow.requests).toEqual([])
+    expect(result.outputs?.['mlflow-status']).toBe('failed')
+    expect(logger.lines.join('\n')).toContain(
+      'MLflow: not logged: the eval was cancelled before its run was logged',
+    )
   })
 
   it('an unreachable MLflow is a warning and a recorded failure, never a failed eval', async () => {
