@@ -12,13 +12,13 @@ import { MlflowClient } from './mlflow.js'
 import { runSmoke } from './smoke.js'
 import { mergeGate } from './on-merge.js'
 import { githubDeploymentRecorder, githubWorkflowPort } from './github-ports.js'
+import { escapeInline } from '../report/escape.js'
 
 /** The deploy outcome as Markdown for the job summary and the comments. */
 export function outcomeMarkdown(env: string, sha: string, outcome: DeployOutcome): string {
   const icon = { success: '✅', failure: '❌', error: '⚠️' }[outcome.status]
   const rows = outcome.steps.map(
-    (s) =>
-      `| ${s.ok ? '✅' : '❌'} | ${s.name} | ${s.detail.replaceAll('|', '\\|').replaceAll('\n', ' ')} |`,
+    (s) => `| ${s.ok ? '✅' : '❌'} | ${s.name} | ${escapeInline(s.detail, 500)} |`,
   )
   return [
     `### ${icon} Deploy of \`${sha.slice(0, 12)}\` to ${env}: ${outcome.status}${outcome.rolledBack ? ' (rolled back)' : ''}`,

@@ -291,7 +291,7 @@ describe('deploy evidence and faults on the Deployment and the merged PR', () =>
     const body = gh.state.commentsOn(repo, 12)[0]?.body ?? ''
     expect(body).toContain('to staging: error')
     expect(body).toMatch(/- Eval evidence \(PR #12\): could not be read: MLflow at/)
-    expect(body).toMatch(/\| ❌ \| eval evidence \| MLflow runs for PR #12 could not be read/)
+    expect(body).toMatch(/\| ❌ \| eval evidence \| MLflow runs for PR \\#12 could not be read/)
   }, 60_000)
 
   it('a smoke failure rolls the alias back and the failure status says so', async () => {
@@ -388,7 +388,7 @@ describe('deployment job faults recorded on the Deployment (GitHub double)', () 
       logUrl: 'https://github.com/octo/models/actions/runs/9',
     })
     const md = outcomeMarkdown('staging', after, outcome)
-    expect(md).toContain('| ❌ | deployment job | deploy-aaaa: STOPPED (timed out, stopped) |')
+    expect(md).toContain('| ❌ | deployment job | deploy-aaaa: STOPPED \\(timed out, stopped\\) |')
     expect(outcome.links).toMatchObject({
       jobId: 'deploy-aaaa',
       jobUrl: 'http://ray:8265/#/jobs/deploy-aaaa',
