@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks'
 import type { Client } from 'undici'
 import { measureRequest, type MeasuredRequest } from './request-metrics.js'
 import { newConnection, sendStream, type StreamJob, type TransportOptions } from './transport.js'
@@ -23,6 +23,9 @@ export interface WorkerReport {
   requests: MeasuredRequest[]
   loopDelayP99Ms: number
   loopDelayMaxMs: number
+  /** Garbage-collection pauses of this client thread during the batch: their sum and the longest. */
+  gcPauseMs: number
+  gcMaxMs: number
   utilization: number
   events: number
   busyMs: number
@@ -69,6 +72,15 @@ export async function runJobs(message: RunMessage, pool: ConnectionPool): Promis
   const raws: Awaited<ReturnType<typeof sendStream>>[] = []
   const histogram = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS })
   histogram.enable()
+  let gcPause = 0
+  let gcMax = 0
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gcPause += e.duration
+      gcMax = Math.max(gcMax, e.duration)
+    }
+  })
+  gc.observe({ entryTypes: ['gc'] })
   const elu0 = performance.eventLoopUtilization()
   const once = async (job: StreamJob) => {
     const client = pool.take(message.transport)
@@ -105,13 +117,21 @@ export async function runJobs(message: RunMessage, pool: ConnectionPool): Promis
   }
   const elu = performance.eventLoopUtilization(elu0)
   histogram.disable()
+  // Entries of the last GCs arrive asynchronously; take what has been delivered.
+  for (const e of gc.takeRecords()) {
+    gcPause += e.duration
+    gcMax = Math.max(gcMax, e.duration)
+  }
+  gc.disconnect()
   // Parsing happens after the whole batch, so it never delays a timestamp.
   const requests = raws.map((r) => measureRequest(r, message.labels))
-  const events = raws.reduce((s, r) => s + r.raw.chunks.length, 0)
+  const events = raws.reduce((s, r) => s + r.raw.times.length, 0)
   return {
     requests,
     loopDelayP99Ms: histogram.count > 0 ? loopDelayMs(histogram.percentile(99)) : 0,
     loopDelayMaxMs: histogram.count > 0 ? loopDelayMs(histogram.max) : 0,
+    gcPauseMs: Math.round(gcPause * 1000) / 1000,
+    gcMaxMs: Math.round(gcMax * 1000) / 1000,
     utilization: elu.utilization,
     events,
     busyMs: elu.active,

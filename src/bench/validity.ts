@@ -31,6 +31,8 @@ export interface Validity {
   worker_threads: boolean
   /** Client thread time (event-loop active time) per received chunk. */
   cpu_per_event_us: number | null
+  /** Garbage collection in the client threads during the run: total and longest pause (ms). */
+  client_gc_ms: { total: number; max: number } | null
   calibration: Calibration | null
 }
 
@@ -226,6 +228,13 @@ export function judgeValidity(input: {
     workers: input.reports.length,
     worker_threads: input.threads,
     cpu_per_event_us: events > 0 ? Math.round((busy / events) * 1e4) / 10 : null,
+    client_gc_ms:
+      input.reports.length > 0
+        ? {
+            total: r3(input.reports.reduce((sum, r) => sum + r.gcPauseMs, 0)),
+            max: r3(Math.max(...input.reports.map((r) => r.gcMaxMs))),
+          }
+        : null,
     calibration: c,
   }
 }
