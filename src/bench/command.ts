@@ -171,13 +171,13 @@ export const benchCommand: Command = {
     if (outcome.unreachable) {
       return {
         exitCode: ExitCode.infrastructure,
-        outputs: { 'bench-json': file, ...mlflow?.outputs },
+        outputs: { 'bench-path': file, ...mlflow?.outputs },
         summary,
       }
     }
     return {
       exitCode: ExitCode.ok,
-      outputs: { 'bench-json': file, validity: json.validity.verdict, ...mlflow?.outputs },
+      outputs: { 'bench-path': file, validity: json.validity.verdict, ...mlflow?.outputs },
       summary,
     }
   },

@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { PassThrough } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
+import { actionIo } from '../../../src/action/io.js'
 import { benchCommand } from '../../../src/bench/command.js'
 import { benchSchema } from '../../../src/contracts/bench.js'
 import { memoryLogger } from '../../../src/core/logger.js'
@@ -66,6 +67,10 @@ describe('llmops bench', () => {
     expect(['valid', 'degraded', 'invalid']).toContain(bench.validity.verdict)
     expect(bench.provenance?.servers.candidate?.name).toBe('llmops-sim')
     expect(result.summary).toContain('| default concurrency=1 | 12 |')
+    // Every output is one the benchmark sub-action declares (a workflow reads it by that name).
+    expect(result.outputs?.['bench-path']).toMatch(/bench\.json$/)
+    for (const key of Object.keys(result.outputs ?? {}))
+      expect(Object.keys(actionIo.benchmark.outputs)).toContain(key)
   })
 
   it('runs an open loop on a seeded schedule and reports schedule lag', async () => {
