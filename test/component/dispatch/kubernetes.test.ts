@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs'
 import { request } from 'undici'
+import { parse } from 'yaml'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ConfigurationError, InfrastructureError } from '../../../src/errors.js'
 import type { Clock } from '../../../src/providers/retry.js'
@@ -327,5 +329,42 @@ describe('kubernetes target against the API double', () => {
     const unknownQuery = await post('?tail_lines=1', job)
     expect(unknownQuery.status).toBe(400)
     expect((await post('', job)).status).toBe(201)
+  })
+
+  it('the Role in docs/dispatch.md is enough for a whole run: submit, follow with logs, cancel', async () => {
+    const doc = readFileSync('docs/dispatch.md', 'utf8')
+    const yaml = /```yaml\n(apiVersion: rbac[\s\S]*?)```/.exec(doc)![1]!
+    const role = parse(yaml) as { rules: { resources: string[]; verbs: string[] }[] }
+    const allow = role.rules.flatMap((r) =>
+      r.resources.flatMap((res) => r.verbs.map((v) => `${v} ${res}`)),
+    )
+    double = await startKubernetesDouble({ namespaces: ['ci'], allow })
+    double.state.autopilot = () => ({ outcome: 'Running', logs: ['step 1', 'step 2'] })
+    const driver = driverFor(target(), ids, env, {})
+    const { id } = await driver.submit()
+    let t = 0
+    const clock: Clock = { now: () => t, sleep: (ms) => ((t += ms), Promise.resolve()) }
+    const r = await followJob(driver, id, {
+      timeoutMs: 30,
+      pollMs: 10,
+      logger: memoryLogger(),
+      clock,
+    })
+    expect(r.state.phase).toBe('stopped')
+    expect(r.logTail).toBe('step 1')
+    expect(double.state.requests.map((q) => q.status).filter((s) => s === 403)).toEqual([])
+    const used = new Set(
+      double.state.requests.map(
+        (q) =>
+          `${q.method} ${q.path.replace(id, '{name}').replace(/pods\/[^/]+\/log/, 'pods/{pod}/log')}`,
+      ),
+    )
+    expect([...used].sort()).toEqual([
+      'DELETE /apis/batch/v1/namespaces/ci/jobs/{name}',
+      'GET /api/v1/namespaces/ci/pods',
+      'GET /api/v1/namespaces/ci/pods/{pod}/log',
+      'GET /apis/batch/v1/namespaces/ci/jobs/{name}',
+      'POST /apis/batch/v1/namespaces/ci/jobs',
+    ])
   })
 })

@@ -27,6 +27,8 @@ export interface KubernetesDoubleOptions {
   tls?: { cert: string; key: string; ca: string }
   /** RBAC refusals, e.g. `create jobs`, `list pods`, `get pods/log`. */
   forbid?: string[]
+  /** When set, only these (`create jobs`, ...) are allowed, like a Role bound to the user. */
+  allow?: string[]
 }
 
 export interface KubernetesDouble {
@@ -99,6 +101,7 @@ export async function startKubernetesDouble(
   for (const ns of options.namespaces ?? []) state.namespaces.add(ns)
   const tokens: Record<string, string> = { [DEFAULT_TOKEN]: DEFAULT_USER, ...options.tokens }
   const forbid = new Set(options.forbid ?? [])
+  const allow = options.allow ? new Set(options.allow) : undefined
 
   const route = (
     req: IncomingMessage,
@@ -123,7 +126,7 @@ export async function startKubernetesDouble(
     const { op, params } = found
     const ns = params.namespace!
     const [verb, resource, group] = VERB[op.id]!
-    if (forbid.has(`${verb} ${resource}`))
+    if (forbid.has(`${verb} ${resource}`) || (allow && !allow.has(`${verb} ${resource}`)))
       return statusFailure(
         403,
         'Forbidden',
