@@ -260,6 +260,14 @@ export const actionIo = {
         flag: '--address',
       },
       entrypoint: { description: 'Entrypoint command for a Ray job.', flag: '--entrypoint' },
+      image: { description: 'Container image of a Kubernetes Job.', flag: '--image' },
+      'job-command': {
+        description:
+          'Command of a Kubernetes Job: a JSON array or words split on spaces (never a shell).',
+        flag: '--command',
+      },
+      namespace: { description: 'Namespace of a Kubernetes Job.', flag: '--namespace' },
+      kubeconfig: { description: 'kubeconfig file for a Kubernetes Job.', flag: '--kubeconfig' },
       timeout: { description: 'Seconds to wait for a terminal state.', flag: '--timeout' },
       sha: {
         description: '40-hex commit SHA the job trains from (default GITHUB_SHA).',
