@@ -273,11 +273,26 @@ export const actionIo = {
         description: '40-hex commit SHA the job trains from (default GITHUB_SHA).',
         flag: '--sha',
       },
+      'mlflow-uri': mlflowUri,
+      model: {
+        description:
+          'Register the fine-tuned model under this name in MLflow (the job logs into the run given to it as MLFLOW_RUN_ID).',
+        flag: '--model',
+      },
+      'model-source': {
+        description:
+          'Source URI of the model version ({artifact_uri}, {run_id}, {sha}, {short_sha}, {job_id}); default {artifact_uri}/model.',
+        flag: '--model-source',
+      },
       'github-token': token,
     },
     outputs: {
       'job-id': { description: 'ID of the submitted job.' },
       status: { description: 'Terminal status (SUCCEEDED, FAILED, STOPPED).' },
+      'model-version': {
+        description: 'The registered model version (READY), when a model was given.',
+      },
+      'model-version-url': { description: 'Link to that version in MLflow.' },
     },
   },
   serve: {

@@ -78,6 +78,12 @@ export const mlflowSchema = z.strictObject({
   experiment: z.string().default('llmops'),
   model: z.string().optional(),
   alias: z.string().default('champion'),
+  register_source: z
+    .string()
+    .optional()
+    .describe(
+      'Source of the fine-tuned model version ({artifact_uri}, {run_id}, {sha}, {short_sha}, {job_id}); default {artifact_uri}/model of the run the job logged into.',
+    ),
   log_runs: z
     .boolean()
     .default(true)

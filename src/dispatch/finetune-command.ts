@@ -8,7 +8,10 @@ import { driverFor } from './drivers.js'
 import { githubWorkflowPort } from './github-ports.js'
 import { followJob } from './job.js'
 import { kubernetesTargetFromFlags } from './kubernetes-target.js'
+import { MlflowClient } from './mlflow.js'
+import { mlflowAuth, type MlflowConfig } from './mlflow-runs.js'
 import { mergeGate, type OnMergeConfig } from './on-merge.js'
+import { completeRegistration, prepareRegistration, type Registered } from './register.js'
 
 const STATUS_WORD = {
   succeeded: 'SUCCEEDED',
@@ -37,7 +40,7 @@ export const finetuneCommand: Command = {
   name: 'finetune',
   summary: 'Dispatch a fine-tune job (Ray, Kubernetes, workflow, webhook) and follow it to the end',
   usage:
-    'llmops finetune [--config F] [--target ray --address URL --entrypoint CMD | --target kubernetes --image IMG --command CMD [--namespace NS] [--kubeconfig F --context C | --api-server URL --token-env VAR]] [--env KEY=VALUE ...] [--num-gpus N] [--sha S] [--timeout S] [--poll S]',
+    'llmops finetune [--config F] [--target ray --address URL --entrypoint CMD | --target kubernetes --image IMG --command CMD [--namespace NS] [--kubeconfig F --context C | --api-server URL --token-env VAR]] [--env KEY=VALUE ...] [--num-gpus N] [--sha S] [--timeout S] [--poll S] [--mlflow-uri URL --model NAME [--model-source URI]]',
   async run(ctx) {
     const { values } = parseCommandArgs(this, ctx.argv, {
       config: { type: 'string' },
@@ -56,10 +59,14 @@ export const finetuneCommand: Command = {
       context: { type: 'string' },
       'api-server': { type: 'string' },
       'token-env': { type: 'string' },
+      'mlflow-uri': { type: 'string' },
+      model: { type: 'string' },
+      'model-source': { type: 'string' },
     })
     let target: JobTarget
     let configHash: string
     let onMerge: OnMergeConfig | undefined
+    let mlflowConfig: MlflowConfig | undefined
     if (values.target === 'kubernetes') {
       target = kubernetesTargetFromFlags({
         image: values.image,
@@ -97,6 +104,7 @@ export const finetuneCommand: Command = {
         throw new UsageError(`${values.config} has no 'finetune' section`)
       target = loaded.config.finetune
       onMerge = loaded.config.on_merge
+      mlflowConfig = loaded.config.mlflow
       configHash = createHash('sha256').update(loaded.text).digest('hex')
     }
     const sha = values.sha ?? ctx.env.GITHUB_SHA ?? 'local'
@@ -113,11 +121,23 @@ export const finetuneCommand: Command = {
     }
     const runLink = gate.runUrl ? `\n[Actions run](${gate.runUrl})\n` : ''
     const repo = ctx.env.GITHUB_REPOSITORY ?? 'local'
+    // With a model to register, the job gets its MLflow run to log into (MLFLOW_RUN_ID).
+    const registration = await prepareRegistration(
+      {
+        trackingUri:
+          values['mlflow-uri'] ?? mlflowConfig?.tracking_uri ?? ctx.env.MLFLOW_TRACKING_URI,
+        experiment: mlflowConfig?.experiment ?? ctx.env.MLFLOW_EXPERIMENT_NAME ?? 'llmops',
+        model: values.model ?? mlflowConfig?.model,
+        source: values['model-source'] ?? mlflowConfig?.register_source,
+      },
+      (uri) => new MlflowClient(uri, mlflowAuth(ctx.env)),
+      { repo, sha, runUrl: gate.runUrl },
+    )
     const driver = driverFor(
       target,
       { repo, sha, configHash, kind: 'finetune' },
       ctx.env,
-      parseEnvFlags(values.env),
+      { ...parseEnvFlags(values.env), ...registration?.run.env },
       { workflows: () => githubWorkflowPort(ctx.env, ctx.logger) },
     )
     const timeoutS = intFlag('timeout', values.timeout, { min: 1 }) ?? target.timeout_s
@@ -136,6 +156,8 @@ export const finetuneCommand: Command = {
         signal: ctx.signal,
       })
     } catch (error) {
+      // The run opened for the job must not stay RUNNING when the job never ran to an end.
+      await registration?.client.finishRun(registration.run.runId, 'FAILED').catch(() => undefined)
       await gate.comment(
         'finetune',
         `### ❌ Fine-tune on ${driver.target} failed before it finished\n\nThe job could not be submitted or followed; see the run log.\n${runLink}`,
@@ -156,11 +178,36 @@ export const finetuneCommand: Command = {
         ? `\n<details><summary>Log tail</summary>\n\n\`\`\`text\n${result.logTail.replaceAll('```', '`\u200b``')}\n\`\`\`\n</details>\n`
         : '',
     ].join('')
-    await gate.comment('finetune', summary + runLink)
+    let registered: Registered | null = null
+    let registerError: string | null = null
+    if (registration) {
+      try {
+        registered = await completeRegistration(
+          registration,
+          { succeeded: result.state.phase === 'succeeded', jobId: id, sha, repo },
+          ctx.logger,
+        )
+      } catch (error) {
+        registerError = error instanceof Error ? error.message : String(error)
+        ctx.logger.error(`model registration failed: ${registerError}`)
+      }
+    }
+    const registerLine = registered
+      ? `\nRegistered \`${registered.model}\` [version ${registered.version}](${registered.url}) (READY) from \`${registered.source}\`.\n`
+      : registerError
+        ? `\n❌ The job succeeded but registering the model failed: ${registerError}\n`
+        : ''
+    await gate.comment('finetune', summary + registerLine + runLink)
     return {
-      exitCode: result.state.phase === 'succeeded' ? 0 : 1,
-      outputs: { 'job-id': id, status: word },
-      summary,
+      exitCode: result.state.phase === 'succeeded' && registerError === null ? 0 : 1,
+      outputs: {
+        'job-id': id,
+        status: word,
+        ...(registered
+          ? { 'model-version': registered.version, 'model-version-url': registered.url }
+          : {}),
+      },
+      summary: summary + registerLine,
     }
   },
 }

@@ -37,6 +37,8 @@ export interface FakeMlflow {
   requests: { method: string; path: string; authorization?: string }[]
   /** Artifact root of new runs; `mlflow-artifacts:` (the proxy) unless a test sets e.g. `s3://b`. */
   artifactRoot: string
+  /** Status of versions created from now on (READY unless a test sets FAILED_REGISTRATION). */
+  newVersionStatus: FakeVersion['status']
   /** The next `times` requests to `path` (e.g. `runs/log-batch`) answer with this status and body. */
   fail(path: string, status: number, body?: unknown, times?: number): void
   close(): Promise<void>
@@ -200,6 +202,32 @@ export async function startFakeMlflow(): Promise<FakeMlflow> {
             }))
           return ok(res, runs.length ? { runs } : {})
         }
+        case 'GET runs/get':
+          if (!run) return err(res, 404, 'RESOURCE_DOES_NOT_EXIST', 'no run')
+          return ok(res, { run: { info: { run_id: run.runId, status: run.status }, data: {} } })
+        case 'POST registered-models/create':
+          if (fake.versions.some((v) => v.name === body.name))
+            return err(res, 400, 'RESOURCE_ALREADY_EXISTS', `${String(body.name)} exists`)
+          return ok(res, { registered_model: { name: body.name } })
+        case 'POST model-versions/create': {
+          const version = String(fake.versions.filter((v) => v.name === body.name).length + 1)
+          const v: FakeVersion = {
+            name: String(body.name),
+            version,
+            status: handle.newVersionStatus,
+            ...(handle.newVersionStatus === 'FAILED_REGISTRATION'
+              ? { status_message: 'source not found' }
+              : {}),
+            tags: new Map(
+              ((body.tags as { key: string; value: string }[] | undefined) ?? []).map((t) => [
+                t.key,
+                t.value,
+              ]),
+            ),
+          }
+          fake.versions.push(v)
+          return ok(res, { model_version: { ...v, tags: [] } })
+        }
         case 'GET model-versions/get': {
           const v = fake.versions.find((x) => x.name === body.name && x.version === body.version)
           if (!v) return err(res, 404, 'RESOURCE_DOES_NOT_EXIST', 'no version')
@@ -233,6 +261,7 @@ export async function startFakeMlflow(): Promise<FakeMlflow> {
     ...fake,
     url: `http://127.0.0.1:${port}`,
     artifactRoot: 'mlflow-artifacts:',
+    newVersionStatus: 'READY',
     fail(path, status, body, times = 1) {
       faults.set(path, { status, body, times })
     },
