@@ -7,7 +7,10 @@ export interface RawResult {
   warmup: boolean
   requestId: string
   tIntended: number | null
+  /** When the request's bytes went to the socket (the reference of every latency). */
   tSend: number
+  /** When it was handed to the HTTP client; absent where the two are the same. */
+  tDispatch?: number
   tHeaders: number | null
   status: number | null
   /** Transport-level failure: connection error, timeout, stall. */
@@ -154,6 +157,7 @@ export function measureRequest(
     icl_ms: times.slice(1).map((t, j) => round(t - times[j]!) ?? 0),
     schedule_lag_ms: result.tIntended === null ? null : round(result.tSend - result.tIntended),
     headers_ms: round(result.tHeaders === null ? null : result.tHeaders - result.tSend),
+    send_lag_ms: round(result.tDispatch === undefined ? null : result.tSend - result.tDispatch),
     token_events: tokens.length,
     requested_output_tokens: result.requestedOutput,
     t_send: result.tSend,

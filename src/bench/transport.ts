@@ -1,3 +1,4 @@
+import diagnosticsChannel from 'node:diagnostics_channel'
 import { Client } from 'undici'
 import type { RawResult } from './request-metrics.js'
 import { nowMs, type RawStream } from './timeline.js'
@@ -69,6 +70,23 @@ export interface TransportOptions {
 }
 
 /**
+ * The moment a request's bytes go to the socket. `dispatch` only queues the request: under load a
+ * busy client thread writes it later, and stamping the send at dispatch would add that client delay
+ * to TTFT (a Python client's stamp before `session.post` has the same skew). undici publishes
+ * `undici:request:create` synchronously inside `dispatch` and `undici:client:sendHeaders` right before
+ * it writes; the first ties undici's request object to our stream, the second stamps it.
+ */
+const onWrite = new WeakMap<object, (t: number) => void>()
+let creating: ((t: number) => void) | null = null
+diagnosticsChannel.subscribe('undici:request:create', (message) => {
+  if (creating) onWrite.set((message as { request: object }).request, creating)
+  creating = null
+})
+diagnosticsChannel.subscribe('undici:client:sendHeaders', (message) => {
+  onWrite.get((message as { request: object }).request)?.(nowMs())
+})
+
+/**
  * A client holding exactly one HTTP/1.1 connection (undici `Client`, no pipelining), so every
  * concurrent stream has its own socket and no pool can make it wait.
  */
@@ -107,7 +125,8 @@ export function sendStream(
         warmup: job.warmup,
         requestId: job.requestId,
         tIntended: job.tIntended,
-        tSend,
+        tSend: tWritten ?? tSend,
+        tDispatch: tSend,
         tHeaders,
         status,
         error,
@@ -121,10 +140,13 @@ export function sendStream(
       finish(`timeout after ${options.timeoutMs} ms`)
     }, options.timeoutMs)
     let tSend = nowMs()
+    let tWritten: number | null = null
     let attempts = 0
     const send = () => {
       attempts++
       tSend = nowMs()
+      tWritten = null
+      creating = (t) => (tWritten = t)
       client.dispatch(
         {
           origin: options.origin,
@@ -162,6 +184,7 @@ export function sendStream(
           },
         },
       )
+      creating = null
     }
     send()
   })

@@ -61,6 +61,10 @@ describe('llmops bench', () => {
         (r) => r.ok && r.output_tokens === 6 && r.token_source === 'usage_continuous',
       ),
     ).toBe(true)
+    // Latencies count from the moment the request was written to the socket (undici's sendHeaders),
+    // never before the dispatch: the lag between the two is recorded per request.
+    for (const r of bench.requests)
+      expect((r as { send_lag_ms?: unknown }).send_lag_ms).toBeGreaterThanOrEqual(0)
     // Probe (1) + per load: warmup 3 + measured 12.
     expect(sim.stats.byPath['POST /v1/chat/completions']).toBe(1 + 2 * 15)
     expect(bench.summary.ttft_ms).toMatchObject({ n: 12, method: 'linear' })
