@@ -246,7 +246,8 @@ async function main() {
     )
   }
   sim.stop()
-  if (notes.length > 0) console.log(`\nwhy our runs were not 'valid':\n${notes.map((n) => `- ${n}`).join('\n')}`)
+  if (notes.length > 0)
+    console.log(`\nwhy our runs were not 'valid':\n${notes.map((n) => `- ${n}`).join('\n')}`)
   const sustain = (pick: (r: (typeof rows)[number]) => number[]) =>
     Math.max(0, ...rows.filter((r) => q(pick(r), 99) <= 5).map((r) => r.rate))
   const o = sustain((r) => r.ours)

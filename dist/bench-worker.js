@@ -39122,6 +39122,7 @@ function measureRequest(result, labels) {
         load: labels.load,
         index: result.index,
         warmup: result.warmup,
+        request_id: result.requestId,
         ok: error === null,
         error,
         ttfb_ms: round(since(events[0]?.t)),
@@ -39137,6 +39138,7 @@ function measureRequest(result, labels) {
         icl_ms: times.slice(1).map((t, j) => round(t - times[j]) ?? 0),
         schedule_lag_ms: result.tIntended === null ? null : round(result.tSend - result.tIntended),
         headers_ms: round(result.tHeaders === null ? null : result.tHeaders - result.tSend),
+        send_lag_ms: round(result.tDispatch === undefined ? null : result.tSend - result.tDispatch),
         token_events: tokens.length,
         requested_output_tokens: result.requestedOutput,
         t_send: result.tSend,
@@ -39156,7 +39158,7 @@ function measureRequest(result, labels) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.ConnectionPool = void 0;
+exports.loopDelayMs = exports.ConnectionPool = void 0;
 exports.runJobs = runJobs;
 const node_perf_hooks_1 = __nccwpck_require__(643);
 const request_metrics_js_1 = __nccwpck_require__(855);
@@ -39188,11 +39190,29 @@ class ConnectionPool {
 }
 exports.ConnectionPool = ConnectionPool;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** The event-loop delay sampler's period: its histogram records whole periods, so this is subtracted. */
+const LOOP_SAMPLE_MS = 1;
+/**
+ * Event-loop delay from a `monitorEventLoopDelay` histogram value (ns). Node records the whole
+ * interval between samples, so an idle loop reads ~1.1 ms at a 1 ms resolution; the delay is what
+ * lies beyond the period.
+ */
+const loopDelayMs = (recordedNs) => Math.max(0, recordedNs / 1e6 - LOOP_SAMPLE_MS);
+exports.loopDelayMs = loopDelayMs;
 /** Runs one batch in the current thread (a worker, or the main thread as a fallback). */
 async function runJobs(message, pool) {
     const raws = [];
-    const histogram = (0, node_perf_hooks_1.monitorEventLoopDelay)({ resolution: 1 });
+    const histogram = (0, node_perf_hooks_1.monitorEventLoopDelay)({ resolution: LOOP_SAMPLE_MS });
     histogram.enable();
+    let gcPause = 0;
+    let gcMax = 0;
+    const gc = new node_perf_hooks_1.PerformanceObserver((list) => {
+        for (const e of list.getEntries()) {
+            gcPause += e.duration;
+            gcMax = Math.max(gcMax, e.duration);
+        }
+    });
+    gc.observe({ entryTypes: ['gc'] });
     const elu0 = node_perf_hooks_1.performance.eventLoopUtilization();
     const once = async (job) => {
         const client = pool.take(message.transport);
@@ -39237,13 +39257,21 @@ async function runJobs(message, pool) {
     }
     const elu = node_perf_hooks_1.performance.eventLoopUtilization(elu0);
     histogram.disable();
+    // Entries of the last GCs arrive asynchronously; take what has been delivered.
+    for (const e of gc.takeRecords()) {
+        gcPause += e.duration;
+        gcMax = Math.max(gcMax, e.duration);
+    }
+    gc.disconnect();
     // Parsing happens after the whole batch, so it never delays a timestamp.
     const requests = raws.map((r) => (0, request_metrics_js_1.measureRequest)(r, message.labels));
-    const events = raws.reduce((s, r) => s + r.raw.chunks.length, 0);
+    const events = raws.reduce((s, r) => s + r.raw.times.length, 0);
     return {
         requests,
-        loopDelayP99Ms: histogram.count > 0 ? histogram.percentile(99) / 1e6 : 0,
-        loopDelayMaxMs: histogram.count > 0 ? histogram.max / 1e6 : 0,
+        loopDelayP99Ms: histogram.count > 0 ? (0, exports.loopDelayMs)(histogram.percentile(99)) : 0,
+        loopDelayMaxMs: histogram.count > 0 ? (0, exports.loopDelayMs)(histogram.max) : 0,
+        gcPauseMs: Math.round(gcPause * 1000) / 1000,
+        gcMaxMs: Math.round(gcMax * 1000) / 1000,
         utilization: elu.utilization,
         events,
         busyMs: elu.active,
@@ -39373,14 +39401,77 @@ function parseTimeline(raw) {
 /***/ }),
 
 /***/ 7211:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
+var __importDefault = (this && this.__importDefault) || function (mod) {
+    return (mod && mod.__esModule) ? mod : { "default": mod };
+};
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ChunkLog = void 0;
 exports.newConnection = newConnection;
 exports.sendStream = sendStream;
+const node_diagnostics_channel_1 = __importDefault(__nccwpck_require__(3053));
 const undici_1 = __nccwpck_require__(6752);
 const timeline_js_1 = __nccwpck_require__(5999);
+/**
+ * A response's bytes as they arrived: copied into one growing buffer with each chunk's end and
+ * arrival time, so the hot path keeps no object per chunk. Thousands of retained chunk Buffers per
+ * worker survived every scavenge and filled the old generation: GC pauses of 2-13 ms and a 28 ms
+ * mark-compact in the middle of a 256-stream run, each delaying every stamp that fell inside it.
+ * `chunks` makes the per-chunk views on first use, after the run.
+ */
+class ChunkLog {
+    bytes = new Uint8Array(2048);
+    length = 0;
+    ends = [];
+    times = [];
+    views = null;
+    push(chunk, t) {
+        this.times.push(t);
+        const need = this.length + chunk.length;
+        if (need > this.bytes.length) {
+            let size = this.bytes.length * 2;
+            while (size < need)
+                size *= 2;
+            const grown = new Uint8Array(size);
+            grown.set(this.bytes.subarray(0, this.length));
+            this.bytes = grown;
+        }
+        this.bytes.set(chunk, this.length);
+        this.length = need;
+        this.ends.push(need);
+    }
+    get chunks() {
+        if (this.views === null) {
+            let start = 0;
+            this.views = this.ends.map((end) => {
+                const v = Buffer.from(this.bytes.buffer, this.bytes.byteOffset + start, end - start);
+                start = end;
+                return v;
+            });
+        }
+        return this.views;
+    }
+}
+exports.ChunkLog = ChunkLog;
+/**
+ * The moment a request's bytes go to the socket. `dispatch` only queues the request: under load a
+ * busy client thread writes it later, and stamping the send at dispatch would add that client delay
+ * to TTFT (a Python client's stamp before `session.post` has the same skew). undici publishes
+ * `undici:request:create` synchronously inside `dispatch` and `undici:client:sendHeaders` right before
+ * it writes; the first ties undici's request object to our stream, the second stamps it.
+ */
+const onWrite = new WeakMap();
+let creating = null;
+node_diagnostics_channel_1.default.subscribe('undici:request:create', (message) => {
+    if (creating)
+        onWrite.set(message.request, creating);
+    creating = null;
+});
+node_diagnostics_channel_1.default.subscribe('undici:client:sendHeaders', (message) => {
+    onWrite.get(message.request)?.((0, timeline_js_1.nowMs)());
+});
 /**
  * A client holding exactly one HTTP/1.1 connection (undici `Client`, no pipelining), so every
  * concurrent stream has its own socket and no pool can make it wait.
@@ -39401,8 +39492,7 @@ function newConnection(origin, options) {
  */
 function sendStream(client, job, options) {
     return new Promise((resolve) => {
-        const chunks = [];
-        const times = [];
+        const log = new ChunkLog();
         let status = null;
         let tHeaders = null;
         let settled = false;
@@ -39415,12 +39505,14 @@ function sendStream(client, job, options) {
             resolve({
                 index: job.index,
                 warmup: job.warmup,
+                requestId: job.requestId,
                 tIntended: job.tIntended,
-                tSend,
+                tSend: tWritten ?? tSend,
+                tDispatch: tSend,
                 tHeaders,
                 status,
                 error,
-                raw: { chunks, times },
+                raw: log,
                 inputTokens: job.inputTokens,
                 requestedOutput: job.requestedOutput,
             });
@@ -39430,15 +39522,18 @@ function sendStream(client, job, options) {
             finish(`timeout after ${options.timeoutMs} ms`);
         }, options.timeoutMs);
         let tSend = (0, timeline_js_1.nowMs)();
+        let tWritten = null;
         let attempts = 0;
         const send = () => {
             attempts++;
             tSend = (0, timeline_js_1.nowMs)();
+            tWritten = null;
+            creating = (t) => (tWritten = t);
             client.dispatch({
                 origin: options.origin,
                 path: options.path,
                 method: 'POST',
-                headers: options.headers,
+                headers: { ...options.headers, 'x-request-id': job.requestId },
                 body: job.body,
             }, {
                 onRequestStart(controller) {
@@ -39449,8 +39544,7 @@ function sendStream(client, job, options) {
                     status = statusCode;
                 },
                 onResponseData(_controller, chunk) {
-                    times.push((0, timeline_js_1.nowMs)());
-                    chunks.push(chunk);
+                    log.push(chunk, (0, timeline_js_1.nowMs)());
                 },
                 onResponseEnd() {
                     finish(null);
@@ -39468,6 +39562,7 @@ function sendStream(client, job, options) {
                         : `connection error: ${code ?? error.message}`);
                 },
             });
+            creating = null;
         };
         send();
     });
@@ -39666,7 +39761,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
