@@ -1,4 +1,5 @@
 import { request } from 'undici'
+import { jsonOrNull } from '../core/json-or-null.js'
 import { identifyServer } from '../providers/server-probe.js'
 import type { ServerTokenizer } from './prompts.js'
 import { measureRequest } from './request-metrics.js'
@@ -84,23 +85,6 @@ async function post(endpoint: Endpoint, path: string, body: unknown, timeoutMs: 
   return { status: res.statusCode, raw: { chunks, times } }
 }
 
-async function getJson(
-  url: string,
-  headers: Record<string, string>,
-  timeoutMs: number,
-): Promise<unknown> {
-  try {
-    const res = await request(url, { headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs })
-    if (res.statusCode !== 200) {
-      await res.body.dump()
-      return null
-    }
-    return await res.body.json()
-  } catch {
-    return null
-  }
-}
-
 /**
  * Probes the server once: its identity (the same native endpoints as the eval client), whether streams carry usage (final and continuous),
  * whether `ignore_eos`/`min_tokens` give a fixed output length, and whether /tokenize works.
@@ -111,7 +95,7 @@ export async function probeServer(
   timeoutMs: number,
 ): Promise<{ caps: ServerCapabilities; tokenizer: ServerTokenizer | null }> {
   const identity = await identifyServer((p) =>
-    getJson(`${endpoint.origin}${p}`, endpoint.headers, timeoutMs),
+    jsonOrNull(`${endpoint.origin}${p}`, { headers: endpoint.headers, timeoutMs }),
   )
   const caps: ServerCapabilities = {
     name: identity.name,

@@ -1,4 +1,4 @@
-import { request } from 'undici'
+import { jsonOrNull } from '../../core/json-or-null.js'
 import { ConfigurationError } from '../../errors.js'
 
 /** vLLM (and the simulator) `/v1/models`: the `max_model_len` of the served model, or null. */
@@ -20,31 +20,6 @@ function positiveInt(v: unknown): number | null {
   return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : null
 }
 
-async function getJson(
-  url: string,
-  headers: Record<string, string>,
-  signal: AbortSignal | undefined,
-  body?: unknown,
-): Promise<unknown> {
-  try {
-    const res = await request(url, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      headersTimeout: 10_000,
-      bodyTimeout: 10_000,
-      ...(signal ? { signal } : {}),
-    })
-    if (res.statusCode !== 200) {
-      await res.body.dump()
-      return null
-    }
-    return await res.body.json()
-  } catch {
-    return null
-  }
-}
-
 /**
  * The server's context length in tokens: vLLM's `/v1/models` `max_model_len`, else llama.cpp's
  * `/props` `n_ctx`; null when neither answers (llama-cpp-python, TGI, Ollama: set it in config).
@@ -58,12 +33,14 @@ export async function probeContextLength(
   const headers = options.headers ?? {}
   const base = baseUrl.replace(/\/+$/, '')
   const fromModels = contextLengthFromModels(
-    await getJson(`${base}/models`, headers, options.signal),
+    await jsonOrNull(`${base}/models`, { headers, signal: options.signal }),
     model,
   )
   if (fromModels !== null) return fromModels
   const root = base.replace(/\/v1$/, '')
-  return contextLengthFromProps(await getJson(`${root}/props`, headers, options.signal))
+  return contextLengthFromProps(
+    await jsonOrNull(`${root}/props`, { headers, signal: options.signal }),
+  )
 }
 
 /**
@@ -77,12 +54,10 @@ export async function probePrefixToken(
   options: { headers?: Record<string, string>; signal?: AbortSignal } = {},
 ): Promise<number | null> {
   const root = baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '')
-  const body = await getJson(`${root}/tokenize`, options.headers ?? {}, options.signal, {
-    model,
-    prompt: '',
-    add_special_tokens: true,
-    content: '',
-    add_special: true,
+  const body = await jsonOrNull(`${root}/tokenize`, {
+    headers: options.headers ?? {},
+    signal: options.signal,
+    body: { model, prompt: '', add_special_tokens: true, content: '', add_special: true },
   })
   const tokens = (body as { tokens?: unknown } | null)?.tokens
   return Array.isArray(tokens) && tokens.length === 1 ? positiveIntOrZero(tokens[0]) : null
