@@ -192,7 +192,7 @@ export async function calibrate(pool: WorkerPool, streams: number): Promise<Cali
     )
     const jobs: StreamJob[] = Array.from({ length: streams * 2 }, (_, index) => ({
       index,
-      requestId: `llmops-calibration-${index}`,
+      requestId: requestId('00000000', 0, 0, false, index),
       warmup: false,
       body,
       inputTokens: null,
@@ -216,6 +216,22 @@ export async function calibrate(pool: WorkerPool, streams: number): Promise<Cali
   } finally {
     await sim.close()
   }
+}
+
+/**
+ * The `x-request-id` of one request, shaped as a version-4 UUID: llama-cpp-python's server
+ * (starlette-context) answers 400 to any other shape, and vLLM and SGLang take it as their request
+ * id. Fields: benchmark nonce, scenario, `4` + load, `8` (measured) or `9` (warmup), index.
+ */
+export function requestId(
+  nonce: string,
+  scenario: number,
+  load: number,
+  warmup: boolean,
+  index: number,
+): string {
+  const hex = (v: number, n: number) => v.toString(16).padStart(n, '0').slice(-n)
+  return `${nonce}-${hex(scenario, 4)}-4${hex(load, 3)}-${warmup ? '9' : '8'}000-${hex(index, 12)}`
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -330,7 +346,7 @@ export async function runBenchmark(
         ): StreamJob => ({
           index,
           warmup,
-          requestId: `llmops-${nonce}-${si}.${li}-${warmup ? 'w' : ''}${index}`,
+          requestId: requestId(nonce, si, li, warmup, index),
           body: JSON.stringify(requestBody(endpoint, p.text, scenario.outputTokens, probed.caps)),
           inputTokens: p.tokens,
           requestedOutput: probed.caps.ignore_eos ? scenario.outputTokens : null,
