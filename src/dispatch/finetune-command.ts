@@ -3,6 +3,7 @@ import { intFlag, parseCommandArgs } from '../cli/args.js'
 import type { Command } from '../cli/command.js'
 import { loadConfig } from '../config/load.js'
 import { UsageError } from '../errors.js'
+import { escapeInline } from '../report/escape.js'
 import type { JobTarget } from './config-schema.js'
 import { driverFor } from './drivers.js'
 import { githubWorkflowPort } from './github-ports.js'
@@ -193,9 +194,9 @@ export const finetuneCommand: Command = {
       }
     }
     const registerLine = registered
-      ? `\nRegistered \`${registered.model}\` [version ${registered.version}](${registered.url}) (READY) from \`${registered.source}\`.\n`
+      ? `\nRegistered ${escapeInline(registered.model, 100)} [version ${registered.version}](${registered.url}) (READY) from ${escapeInline(registered.source, 300)}.\n`
       : registerError
-        ? `\n❌ The job succeeded but registering the model failed: ${registerError}\n`
+        ? `\n❌ The job succeeded but registering the model failed: ${escapeInline(registerError, 400)}\n`
         : ''
     await gate.comment('finetune', summary + registerLine + runLink)
     return {
