@@ -26,10 +26,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { parseEndpoint } from '../src/bench/probe.js'
-import { gridProfile, startSimChild } from './lib/sim-child.js'
-import { runBenchmark } from '../src/bench/run.js'
-import { memoryLogger } from '../src/core/logger.js'
+import { gridProfile, runOurs, startSimChild } from './lib/sim-child.js'
 import { percentile } from '../src/stats/percentile.js'
 
 const { values } = parseArgs({
@@ -203,32 +200,12 @@ async function main() {
   )
   console.log('| ---: | ---: | --- | --- | ---: | --- | --- | --- |')
   for (const b of streamsList) {
-    const outcome = await runBenchmark(
-      [
-        {
-          name: 'acc',
-          loads: [{ mode: 'closed', concurrency: b }],
-          requests: b * 2,
-          durationS: null,
-          warmup: Math.min(b, 8),
-          inputTokens: 8,
-          outputTokens: tokens,
-          seed: 1,
-          slo: undefined,
-          dataset: null,
-        },
-      ],
-      {
-        endpoint: parseEndpoint(sim.url, 'm', 'chat'),
-        timeoutMs: 600_000,
-        stallMs: 60_000,
-        workers: values.workers === undefined ? null : Number(values.workers),
-        calibrate: false,
-        maxErrorRate: 0.01,
-        logger: memoryLogger(),
-        signal: new AbortController().signal,
-      },
-    )
+    const outcome = await runOurs(sim.url, {
+      streams: b,
+      tokens,
+      warmup: Math.min(b, 8),
+      workers: values.workers === undefined ? null : Number(values.workers),
+    })
     const ours = outcome.requests.flatMap((r) => r.truth?.event_delay_ms ?? [])
     const oursTtft = outcome.requests
       .map((r) => (r.ttft_ms ?? NaN) - (r.truth?.ttft_ms ?? NaN))

@@ -19,12 +19,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { request } from 'undici'
-import { parseEndpoint } from '../src/bench/probe.js'
-import { runBenchmark } from '../src/bench/run.js'
-import { memoryLogger } from '../src/core/logger.js'
 import type { RequestTruth } from '../src/sim/metrics.js'
 import { percentile } from '../src/stats/percentile.js'
-import { gridProfile, startSimChild } from './lib/sim-child.js'
+import { gridProfile, runOurs, startSimChild } from './lib/sim-child.js'
 
 const { values } = parseArgs({
   options: {
@@ -190,33 +187,7 @@ async function main() {
       }),
       truth,
     )
-    const outcome = await runBenchmark(
-      [
-        {
-          name: 'side-by-side',
-          loads: [{ mode: 'closed', concurrency: b }],
-          requests: b * 2,
-          durationS: null,
-          // One warmup request per stream, as for vLLM: connections are open before measuring.
-          warmup: b,
-          inputTokens: 8,
-          outputTokens: tokens,
-          seed: 1,
-          slo: undefined,
-          dataset: null,
-        },
-      ],
-      {
-        endpoint: parseEndpoint(sim.url, 'm', 'chat'),
-        timeoutMs: 600_000,
-        stallMs: 60_000,
-        workers: null,
-        calibrate: false,
-        maxErrorRate: 0.01,
-        logger: memoryLogger(),
-        signal: new AbortController().signal,
-      },
-    )
+    const outcome = await runOurs(sim.url, { streams: b, tokens, warmup: b })
     truth = await truths(sim.origin)
     const oErr = errors(
       outcome.requests.map((r) => ({

@@ -5,6 +5,9 @@
  */
 import { spawn, spawnSync } from 'node:child_process'
 import os from 'node:os'
+import { parseEndpoint } from '../../src/bench/probe.js'
+import { runBenchmark } from '../../src/bench/run.js'
+import { memoryLogger } from '../../src/core/logger.js'
 
 export interface SimChild {
   url: string
@@ -48,3 +51,36 @@ export const gridProfile = (ttftMs: number, itlMs: number) => ({
     },
   },
 })
+
+/** `llmops bench` in this process: one closed-loop run of 2×streams requests against the simulator. */
+export function runOurs(
+  url: string,
+  options: { streams: number; tokens: number; warmup: number; workers?: number | null },
+) {
+  return runBenchmark(
+    [
+      {
+        name: 'side-by-side',
+        loads: [{ mode: 'closed', concurrency: options.streams }],
+        requests: options.streams * 2,
+        durationS: null,
+        warmup: options.warmup,
+        inputTokens: 8,
+        outputTokens: options.tokens,
+        seed: 1,
+        slo: undefined,
+        dataset: null,
+      },
+    ],
+    {
+      endpoint: parseEndpoint(url, 'm', 'chat'),
+      timeoutMs: 600_000,
+      stallMs: 60_000,
+      workers: options.workers ?? null,
+      calibrate: false,
+      maxErrorRate: 0.01,
+      logger: memoryLogger(),
+      signal: new AbortController().signal,
+    },
+  )
+}

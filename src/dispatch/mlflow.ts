@@ -180,17 +180,8 @@ export class MlflowClient {
 
   /** The id of an experiment, created when missing. */
   async experimentId(name: string): Promise<string> {
-    try {
-      const r = await this.call<{ experiment: { experiment_id: string } }>(
-        'GET',
-        'experiments/get-by-name',
-        { experiment_name: name },
-      )
-      return r.experiment.experiment_id
-    } catch (error) {
-      if (!(error instanceof MlflowError) || error.errorCode !== 'RESOURCE_DOES_NOT_EXIST')
-        throw error
-    }
+    const existing = await this.findExperimentId(name)
+    if (existing !== undefined) return existing
     try {
       const r = await this.call<{ experiment_id: string }>('POST', 'experiments/create', { name })
       return r.experiment_id

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { bleuSegmentStats, sentenceBleu } from '../../../src/metrics/bleu.js'
 import { bleuTokenize, bleuTokens } from '../../../src/metrics/bleu-tokenizers.js'
 import { pyRstrip, pySplit } from '../../../src/metrics/text/python-str.js'
+import { seededRandom } from '../../../src/sim/hash.js'
 
 // Outputs of sacrebleu 2.6.0 `Tokenizer13a()(line.rstrip())` for these lines.
 const SACREBLEU_13A: [string, string][] = [
@@ -42,16 +43,7 @@ function regexChain13a(line: string): string {
   return pySplit(s).join(' ')
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const rng = seededRandom
 
 // Pieces that make every 13a rule fire, overlap and chain.
 const PIECES = [
